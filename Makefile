@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` (set up and serve the demo) and `make test` (every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test lint format test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, migrate, load the demo into an empty database, serve it on http://127.0.0.1:5000
+run: install
+	$(BIN)/flask --app wsgi seed-demo
+	@echo "Serving Highlight on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+## make test: install, lint, and run every test (on PostgreSQL too when TEST_POSTGRES_URL is set)
+test: install lint
+	$(BIN)/python -m tests.browser_setup
+	$(BIN)/python -m pytest
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+		echo "Running the whole suite again against PostgreSQL"; \
+		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+include assets/assets.mk

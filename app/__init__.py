@@ -1,0 +1,105 @@
+"""Highlight: evidence-backed highlight reports for improvement programmes."""
+
+import logging
+
+from flask import Flask, url_for
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import Config, config_from_env
+from app.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app. ``config`` defaults to the environment's (embedded SQLite, or production)."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    app.config.from_object(config or config_from_env())
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.login_message_category = "info"
+
+    from app import models  # noqa: F401  (registers every table with the metadata)
+
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from app.web.errors import register_error_handlers
+    from app.web.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
+    from app.plan import bp as plan_bp
+
+    for bp in (auth_bp, dashboard_bp, plan_bp, admin_bp):
+        app.register_blueprint(bp)
+    # Feature blueprints added later register themselves here when present.
+    for name in ("proposals", "risks", "reports"):
+        try:
+            module = __import__(f"app.{name}", fromlist=["bp"])
+        except ImportError:
+            continue
+        if hasattr(module, "bp"):
+            app.register_blueprint(module.bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.web.context import template_context
+
+    @app.template_global()
+    def has_endpoint(name: str) -> bool:
+        return name in app.view_functions
+
+    @app.template_global()
+    def safe_url_for(endpoint: str, **values) -> str | None:
+        return url_for(endpoint, **values) if endpoint in app.view_functions else None
+
+    app.context_processor(template_context)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL and a busy timeout on every SQLite connection, so readers never block the writer for long."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

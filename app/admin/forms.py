@@ -1,0 +1,89 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, NumberRange
+
+from app.domain.permissions import Role
+from app.web.forms import PlanDateField
+
+
+class UserForm(FlaskForm):
+    name = StringField("Full name", widget=GovTextInput(), validators=[InputRequired("Enter the full name")])
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the email address"),
+            Email(message="Enter an email address in the correct format, like name@example.org"),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        description="10 characters or more. Share it with the person securely.",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Enter a password"),
+            Length(min=10, message="Password must be 10 characters or more"),
+        ],
+    )
+    is_admin = BooleanField("Administrator", widget=GovCheckboxInput())
+    submit = SubmitField("Create user", widget=GovSubmitInput())
+
+
+class MembershipForm(FlaskForm):
+    workstream_id = SelectField("Workstream", coerce=int, widget=GovSelect(), validators=[InputRequired()])
+    role = SelectField(
+        "Role",
+        choices=[(r.value, r.label) for r in Role],
+        widget=GovSelect(),
+        validators=[InputRequired("Select a role")],
+    )
+    submit = SubmitField("Add role", widget=GovSubmitInput())
+
+
+class ThresholdsForm(FlaskForm):
+    amber_window_days = IntegerField(
+        "Amber window (days)",
+        description="An open milestone due within this many days is Amber",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the amber window in days"), NumberRange(0, 365, "Enter 0 to 365 days")],
+    )
+    red_overdue_days = IntegerField(
+        "Red tolerance (days overdue)",
+        description="A milestone overdue by more than this makes the workstream Red",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the red tolerance in days"), NumberRange(0, 365, "Enter 0 to 365 days")],
+    )
+    red_overdue_share = IntegerField(
+        "Red share of overdue milestones (%)",
+        description="More than this share of open milestones overdue makes the workstream Red",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the share as a percentage"), NumberRange(0, 100, "Enter 0 to 100")],
+    )
+    submit = SubmitField("Save thresholds", widget=GovSubmitInput())
+
+
+class WorkstreamForm(FlaskForm):
+    programme_id = SelectField("Programme", coerce=int, widget=GovSelect(), validators=[InputRequired()])
+    name = StringField("Name", widget=GovTextInput(), validators=[InputRequired("Enter the workstream name")])
+    title = StringField("Report title", widget=GovTextInput())
+    submit = SubmitField("Create workstream", widget=GovSubmitInput())
+
+
+class MeetingForm(FlaskForm):
+    programme_id = SelectField("Programme", coerce=int, widget=GovSelect(), validators=[InputRequired()])
+    name = StringField(
+        "Name",
+        default="Children's Improvement Board",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the name")],
+    )
+    date = PlanDateField("Date", description="For example, 2021-04-19", required_message="Enter the meeting date")
+    submit = SubmitField("Add meeting", widget=GovSubmitInput())

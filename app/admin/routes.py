@@ -1,0 +1,165 @@
+from flask import flash, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.admin import bp
+from app.admin.forms import MeetingForm, MembershipForm, ThresholdsForm, UserForm, WorkstreamForm
+from app.domain.errors import DomainError
+from app.domain.permissions import Permission, Role
+from app.domain.rag import Thresholds
+from app.extensions import db
+from app.models import BoardMeeting, Membership, Programme, User, Workstream
+from app.services import admin as admin_service
+from app.services import users
+from app.web.forms import apply_domain_error
+from app.web.htmx import redirect_after_post
+from app.web.permissions import permission_required
+
+
+@bp.route("/")
+@permission_required(Permission.ADMINISTER)
+def index():
+    programmes = db.session.scalars(
+        select(Programme).options(selectinload(Programme.workstreams)).order_by(Programme.name)
+    ).all()
+    meetings = db.session.scalars(select(BoardMeeting).order_by(BoardMeeting.date.desc())).all()
+    return render_template("admin/index.html", programmes=programmes, meetings=meetings)
+
+
+@bp.route("/users")
+@permission_required(Permission.ADMINISTER)
+def list_users():
+    people = db.session.scalars(
+        select(User).options(selectinload(User.memberships).joinedload(Membership.workstream)).order_by(User.name)
+    ).all()
+    return render_template("admin/users.html", people=people)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@permission_required(Permission.ADMINISTER)
+def new_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(
+                db.session,
+                current_user,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                is_admin=form.is_admin.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.name} can now sign in", "success")
+            return redirect_after_post(url_for("admin.user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required(Permission.ADMINISTER)
+def user(user_id: int):
+    person = db.get_or_404(User, user_id)
+    form = MembershipForm()
+    form.workstream_id.choices = [
+        (w.id, f"{w.programme.name}: {w.name}")
+        for w in db.session.scalars(select(Workstream).order_by(Workstream.name)).all()
+    ]
+    if form.validate_on_submit():
+        workstream = db.get_or_404(Workstream, form.workstream_id.data)
+        try:
+            users.add_membership(db.session, current_user, person, workstream, Role(form.role.data))
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{person.name} is now {Role(form.role.data).label.lower()} of {workstream.name}", "success")
+            return redirect_after_post(url_for("admin.user", user_id=person.id))
+    return render_template("admin/user.html", person=person, form=form)
+
+
+@bp.route("/memberships/<int:membership_id>/remove", methods=["POST"])
+@permission_required(Permission.ADMINISTER)
+def remove_membership(membership_id: int):
+    membership = db.get_or_404(Membership, membership_id)
+    user_id = membership.user_id
+    users.remove_membership(db.session, current_user, membership)
+    db.session.commit()
+    flash("Role removed", "success")
+    return redirect_after_post(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/programmes/<int:programme_id>/thresholds", methods=["GET", "POST"])
+@permission_required(Permission.ADMINISTER)
+def thresholds(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    form = ThresholdsForm(
+        data={
+            "amber_window_days": programme.amber_window_days,
+            "red_overdue_days": programme.red_overdue_days,
+            "red_overdue_share": round(programme.red_overdue_share * 100),
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            admin_service.update_thresholds(
+                db.session,
+                current_user,
+                programme,
+                Thresholds(form.amber_window_days.data, form.red_overdue_days.data, form.red_overdue_share.data / 100),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("RAG thresholds saved", "success")
+            return redirect_after_post(url_for("admin.index"))
+    return render_template("admin/thresholds.html", form=form, programme=programme)
+
+
+def _programme_choices() -> list[tuple[int, str]]:
+    return [(p.id, p.name) for p in db.session.scalars(select(Programme).order_by(Programme.name)).all()]
+
+
+@bp.route("/workstreams/new", methods=["GET", "POST"])
+@permission_required(Permission.ADMINISTER)
+def new_workstream():
+    form = WorkstreamForm()
+    form.programme_id.choices = _programme_choices()
+    if form.validate_on_submit():
+        programme = db.get_or_404(Programme, form.programme_id.data)
+        try:
+            admin_service.create_workstream(db.session, current_user, programme, form.name.data, form.title.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Workstream {form.name.data} created", "success")
+            return redirect_after_post(url_for("admin.index"))
+    return render_template("admin/workstream_form.html", form=form)
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@permission_required(Permission.ADMINISTER)
+def new_meeting():
+    form = MeetingForm()
+    form.programme_id.choices = _programme_choices()
+    if form.validate_on_submit():
+        programme = db.get_or_404(Programme, form.programme_id.data)
+        try:
+            admin_service.add_meeting(db.session, current_user, programme, form.name.data, form.date.date)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Board meeting added", "success")
+            return redirect_after_post(url_for("admin.index"))
+    return render_template("admin/meeting_form.html", form=form)

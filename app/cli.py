@@ -1,0 +1,86 @@
+"""Command-line interface: ``flask --app wsgi <command>``."""
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+
+from app.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)
+    # Commands owned by feature packages register themselves when present.
+    for name in ("app.imports.cli", "app.reports.cli", "app.proposals.cli", "app.bench_seed"):
+        try:
+            module = __import__(name, fromlist=["register"])
+        except ImportError:
+            continue
+        module.register(app)
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Migrate an empty database and load the seed report's programme as the demo."""
+    from app.demo import data
+    from app.services.demo import DatabaseNotEmpty, demo_state, load_demo
+
+    upgrade()
+    kept = Path(current_app.config.get("INSTANCE_DIR") or current_app.instance_path) / "demo-password"
+    state = demo_state(db.session)
+    if state == "demo":
+        click.echo("The demo is already loaded.")
+        _print_logins(data, os.environ.get("DEMO_PASSWORD") or (kept.read_text().strip() if kept.exists() else None))
+        return
+    password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    try:
+        load_demo(db.session, password)
+    except DatabaseNotEmpty as error:
+        db.session.rollback()
+        click.echo(f"Error: {error}. Nothing was changed.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    if not os.environ.get("DEMO_PASSWORD"):
+        # A demo convenience so `make run` can show the sign-in again; real users are made with create-user.
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(password)
+        kept.chmod(0o600)
+    click.echo("Loaded the demo: Business Intelligence workstream of the Children's Services Improvement Programme.")
+    _print_logins(data, password)
+
+
+def _print_logins(data, password: str | None) -> None:
+    click.echo("Demo sign-ins:")
+    for email, person in data.PEOPLE.items():
+        click.echo(f"  {email:<22} {person.role:<8} {person.name}")
+    if password:
+        click.echo(f"Password for every demo user: {password}")
+    else:
+        click.echo("Password: the one printed when the demo was loaded (or DEMO_PASSWORD if it was set).")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--admin", "is_admin", is_flag=True, help="Make the user an administrator")
+@click.option("--password", envvar="NEW_USER_PASSWORD", help="Defaults to a prompt (or NEW_USER_PASSWORD)")
+def create_user(email: str, name: str, is_admin: bool, password: str | None) -> None:
+    """Create a user who can sign in."""
+    from app.domain.errors import DomainError
+    from app.services.users import create_user as create
+
+    if not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create(db.session, None, email=email, name=name, password=password, is_admin=is_admin)
+    except DomainError as error:
+        db.session.rollback()
+        click.echo(f"Error: {error.field}: {error.message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Created {user.email}{' (admin)' if is_admin else ''}")

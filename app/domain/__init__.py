@@ -1,0 +1,1 @@
+"""The rules of Highlight: plain Python, no Flask, no database, no forms."""

@@ -1,0 +1,85 @@
+"""Plan dates: ISO, UK day-first and month-precision ("March 2021") dates.
+
+A date given as a month displays as that month and counts as the month's last day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+
+# Spelled out rather than taken from calendar.month_name, which follows the process locale.
+MONTH_NAMES: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTH_NUMBERS: dict[str, int] = {
+    **{name.lower(): number for number, name in enumerate(MONTH_NAMES, start=1)},
+    **{name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, start=1)},
+}
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_MONTH_YEAR = re.compile(r"([A-Za-z]+)\s+(\d{4})", re.ASCII)
+
+FORMAT_HINT = "Enter a date as YYYY-MM-DD, DD/MM/YYYY or Month YYYY"
+
+
+def month_end(year: int, month: int) -> date:
+    """Return the last day of ``month`` in ``year``.
+
+    Raises ValueError if the month is not 1-12 or the year is out of range.
+    """
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_plan_date(text: str | date) -> tuple[date, bool]:
+    """Parse a plan date, returning ``(date, month_only)``.
+
+    Accepts ``YYYY-MM-DD``, ``DD/MM/YYYY`` and ``Month YYYY`` (full or three-letter English month,
+    any case, surrounding whitespace ignored), and ``date``/``datetime`` objects as spreadsheets give them.
+    A month gives its last day and ``month_only=True``.
+
+    Raises ValueError, with a message naming the offending text, for anything else or for a day that does
+    not exist (31/02/2021).
+    """
+    if isinstance(text, datetime):
+        return text.date(), False
+    if isinstance(text, date):
+        return text, False
+    if not isinstance(text, str):
+        raise ValueError(f'{FORMAT_HINT}, not "{text}"')
+
+    cleaned = text.strip()
+    try:
+        if match := _ISO.fullmatch(cleaned):
+            year, month, day = (int(part) for part in match.groups())
+            return date(year, month, day), False
+        if match := _DAY_FIRST.fullmatch(cleaned):
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day), False
+        if (match := _MONTH_YEAR.fullmatch(cleaned)) and (month := _MONTH_NUMBERS.get(match.group(1).lower())):
+            return month_end(int(match.group(2)), month), True
+    except ValueError:
+        raise ValueError(f'Enter a real date: "{cleaned}" does not exist') from None
+    raise ValueError(f'{FORMAT_HINT}, not "{cleaned}"')
+
+
+def format_plan_date(d: date | None, month_only: bool) -> str:
+    """Format a plan date for people: "March 2021" for a month, "19 April 2021" for a day, "" for None."""
+    if d is None:
+        return ""
+    if month_only:
+        return f"{MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"

@@ -1,0 +1,90 @@
+"""Risk scoring: likelihood and impact, the seed's scoring matrix, and the rating a score gives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from app.domain.rag import Rag
+
+
+class _Choice(StrEnum):
+    """A lower-case stored value with a capitalised label, parsed from text in any case."""
+
+    @property
+    def label(self) -> str:
+        """The value as people read it: "Low", "Noticeable"."""
+        return self.value.capitalize()
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """Return the member whose value matches ``text`` in any case, ignoring surrounding whitespace.
+
+        Raises ValueError naming the allowed values.
+        """
+        if isinstance(text, cls):
+            return text
+        if isinstance(text, str):
+            try:
+                return cls(text.strip().lower())
+            except ValueError:
+                pass
+        labels = [member.label for member in cls]
+        allowed = ", ".join(labels[:-1]) + f" or {labels[-1]}"
+        raise ValueError(f'{cls.__name__} must be {allowed}, not "{text}"')
+
+
+class Likelihood(_Choice):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Impact(_Choice):
+    NOTICEABLE = "noticeable"
+    SIGNIFICANT = "significant"
+    CRITICAL = "critical"
+
+
+# Written out cell by cell from the seed's scoring guidance: the scores are ranks, not a product.
+RISK_MATRIX: Mapping[tuple[Impact, Likelihood], int] = MappingProxyType(
+    {
+        (Impact.NOTICEABLE, Likelihood.LOW): 1,
+        (Impact.NOTICEABLE, Likelihood.MEDIUM): 2,
+        (Impact.NOTICEABLE, Likelihood.HIGH): 4,
+        (Impact.SIGNIFICANT, Likelihood.LOW): 3,
+        (Impact.SIGNIFICANT, Likelihood.MEDIUM): 5,
+        (Impact.SIGNIFICANT, Likelihood.HIGH): 7,
+        (Impact.CRITICAL, Likelihood.LOW): 6,
+        (Impact.CRITICAL, Likelihood.MEDIUM): 8,
+        (Impact.CRITICAL, Likelihood.HIGH): 9,
+    }
+)
+
+
+def risk_score(likelihood: Likelihood | str, impact: Impact | str) -> int:
+    """Return the 1-9 score for a likelihood and impact (members or their text in any case).
+
+    Raises ValueError for an unknown likelihood or impact.
+    """
+    return RISK_MATRIX[(Impact.parse(impact), Likelihood.parse(likelihood))]
+
+
+def risk_rating(score: int) -> Rag:
+    """Return the rating for a score: 7-9 red, 4-6 amber, 1-3 green.
+
+    Raises ValueError for anything but a whole number from 1 to 9.
+    """
+    # Imported here because rag.py imports this module for workstream assessment.
+    from app.domain.rag import Rag
+
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 9:
+        raise ValueError(f"A risk score is a whole number from 1 to 9, not {score!r}")
+    if score >= 7:
+        return Rag.RED
+    if score >= 4:
+        return Rag.AMBER
+    return Rag.GREEN

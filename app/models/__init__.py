@@ -1,0 +1,27 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
+
+from app.models.audit import AuditEvent, Notification, OutboxEmail
+from app.models.plan import Milestone, Programme, Section, Workstream
+from app.models.proposal import Evidence, Proposal
+from app.models.report import BoardMeeting, Report, ReportSnapshot, SectionNarrative
+from app.models.risk import Risk
+from app.models.user import Membership, User
+
+__all__ = [
+    "AuditEvent",
+    "BoardMeeting",
+    "Evidence",
+    "Membership",
+    "Milestone",
+    "Notification",
+    "OutboxEmail",
+    "Programme",
+    "Proposal",
+    "Report",
+    "ReportSnapshot",
+    "Risk",
+    "Section",
+    "SectionNarrative",
+    "User",
+    "Workstream",
+]

@@ -1,0 +1,67 @@
+"""People and their roles: a global admin flag and per-workstream memberships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.permissions import Permission, Role, can, can_anywhere
+from app.extensions import db
+from app.models._base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.plan import Workstream
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses sign-in to deactivated users
+        return self.active
+
+    def roles_in(self, workstream_id: int) -> frozenset[Role]:
+        """The roles this user holds in one workstream (admin is global and not included)."""
+        return frozenset(Role(m.role) for m in self.memberships if m.workstream_id == workstream_id)
+
+    def workstream_ids(self) -> set[int]:
+        return {m.workstream_id for m in self.memberships}
+
+    def can(self, permission: Permission, workstream_id: int | None = None) -> bool:
+        """Policy check: in one workstream when given, else in at least one (routes then check the object)."""
+        if workstream_id is None:
+            by_workstream: dict[int, set[Role]] = {}
+            for m in self.memberships:
+                by_workstream.setdefault(m.workstream_id, set()).add(Role(m.role))
+            return can_anywhere(by_workstream.values(), permission, is_admin=self.is_admin)
+        return can(self.roles_in(workstream_id), permission, is_admin=self.is_admin)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "workstream_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    workstream_id: Mapped[int] = mapped_column(ForeignKey("workstreams.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    workstream: Mapped[Workstream] = relationship(back_populates="memberships")

@@ -1,0 +1,66 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.web.forms import PlanDateField
+
+
+class SectionForm(FlaskForm):
+    number = IntegerField(
+        "Section number",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the section number"),
+            NumberRange(min=1, max=999, message="Enter a section number from 1 to 999"),
+        ],
+    )
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the section title"), Length(max=300)],
+    )
+    submit = SubmitField("Save section", widget=GovSubmitInput())
+
+
+class MilestoneForm(FlaskForm):
+    section_id = SelectField("Section", coerce=int, widget=GovSelect(), validators=[InputRequired("Select a section")])
+    reference = StringField(
+        "Reference",
+        description="Numbers and dots, like 1.4. Unique in this workstream.",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the reference"), Length(max=20)],
+    )
+    text = TextAreaField("Milestone", widget=GovTextArea(), validators=[InputRequired(message="Enter the milestone")])
+    owner_id = SelectField("Owner", coerce=int, widget=GovSelect(), validators=[Optional()])
+    due = PlanDateField(
+        "Date due",
+        description="For example, 2021-04-19, 19/04/2021 or April 2021",
+        required_message="Enter the date due",
+    )
+    revised_due = PlanDateField(
+        "Revised date", description="Leave blank unless the date has moved. For example, June 2021"
+    )
+    comments = TextAreaField("Comments or reason for delay", widget=GovTextArea(), validators=[Optional()])
+    submit = SubmitField("Save milestone", widget=GovSubmitInput())
+
+    def values(self) -> dict:
+        return {
+            "section_id": self.section_id.data,
+            "reference": self.reference.data,
+            "text": self.text.data,
+            "owner_id": self.owner_id.data or None,
+            "due": self.due.date,
+            "due_is_month": self.due.is_month,
+            "revised_due": self.revised_due.date,
+            "revised_due_is_month": self.revised_due.is_month,
+            "comments": self.comments.data,
+        }
+
+
+class PlanFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter: nothing changes
+
+    owner = SelectField("Owner", coerce=str, widget=GovSelect(), validators=[Optional()])
+    status = SelectField("Status", coerce=str, widget=GovSelect(), validators=[Optional()])

@@ -1,0 +1,191 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.domain.errors import DomainError
+from app.domain.permissions import Permission, Role
+from app.extensions import db
+from app.models import AuditEvent, Proposal, Section
+from app.plan import bp
+from app.plan.forms import MilestoneForm, PlanFilterForm, SectionForm
+from app.services import plan as plan_service
+from app.services.plan_view import STATUS_FILTERS, load_plan
+from app.web.dates import as_of_arg
+from app.web.forms import apply_domain_error
+from app.web.htmx import redirect_after_post, render_page_or_block
+from app.web.permissions import get_milestone_or_404, get_workstream_or_404, permission_required, require
+
+
+@bp.route("/workstreams/<int:workstream_id>/plan")
+@permission_required(Permission.VIEW_PLAN)
+def show(workstream_id: int):
+    workstream = get_workstream_or_404(workstream_id, need=Permission.VIEW_PLAN)
+    plan = load_plan(db.session, workstream, as_of_arg())
+    form = PlanFilterForm(request.args, meta={"csrf": False})
+    form.owner.choices = [("", "Everyone"), ("me", "My milestones")] + [(str(u.id), u.name) for u in plan.owners]
+    form.status.choices = [("", "Any status")] + list(STATUS_FILTERS.items())
+    owner_id = current_user.id if form.owner.data == "me" else _int_or_none(form.owner.data)
+    status = form.status.data if form.status.data in STATUS_FILTERS else None
+    sections = plan.filtered(owner_id=owner_id, status=status)
+    return render_page_or_block(
+        "plan/show.html",
+        "plan_results",
+        workstream=workstream,
+        plan=plan,
+        sections=sections,
+        form=form,
+        shown=sum(len(s.rows) for s in sections),
+        can_edit=current_user.can(Permission.EDIT_PLAN, workstream.id),
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.route("/milestones/<int:milestone_id>")
+@permission_required(Permission.VIEW_PLAN)
+def milestone(milestone_id: int):
+    milestone = get_milestone_or_404(milestone_id, need=Permission.VIEW_PLAN)
+    workstream = milestone.section.workstream
+    plan_row = next(r for r in load_plan(db.session, workstream, as_of_arg()).rows if r.milestone.id == milestone.id)
+    proposals = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.milestone_id == milestone.id)
+        .options(joinedload(Proposal.proposed_by), joinedload(Proposal.decided_by))
+        .order_by(Proposal.id.desc())
+    ).all()
+    history = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.milestone_id == milestone.id)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ).all()
+    return render_template(
+        "plan/milestone.html",
+        workstream=workstream,
+        milestone=milestone,
+        row=plan_row,
+        proposals=proposals,
+        history=history,
+        can_edit=current_user.can(Permission.EDIT_PLAN, workstream.id),
+        can_propose=milestone.owner_id == current_user.id
+        and current_user.can(Permission.PROPOSE_CHANGE, workstream.id),
+    )
+
+
+@bp.route("/workstreams/<int:workstream_id>/sections/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_PLAN)
+def new_section(workstream_id: int):
+    workstream = get_workstream_or_404(workstream_id, need=Permission.EDIT_PLAN)
+    form = SectionForm()
+    if request.method == "GET":
+        form.number.data = max((s.number for s in workstream.sections), default=0) + 1
+    if form.validate_on_submit():
+        try:
+            plan_service.add_section(db.session, current_user, workstream, form.number.data, form.title.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Section {form.number.data} added", "success")
+            return redirect_after_post(url_for("plan.show", workstream_id=workstream.id))
+    return render_template("plan/section_form.html", form=form, workstream=workstream, section=None)
+
+
+@bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_PLAN)
+def edit_section(section_id: int):
+    section = db.get_or_404(Section, section_id)
+    require(Permission.EDIT_PLAN, section.workstream_id)
+    form = SectionForm(obj=section)
+    if form.validate_on_submit():
+        try:
+            plan_service.update_section(db.session, current_user, section, form.number.data, form.title.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Section saved", "success")
+            return redirect_after_post(url_for("plan.show", workstream_id=section.workstream_id))
+    return render_template("plan/section_form.html", form=form, workstream=section.workstream, section=section)
+
+
+def _milestone_form(workstream, milestone=None) -> MilestoneForm:
+    form = MilestoneForm(obj=milestone)
+    form.section_id.choices = [(s.id, f"{s.number}. {s.title}") for s in workstream.sections]
+    people = {m.user.id: m.user for m in workstream.memberships if m.role in (Role.OWNER, Role.LEAD)}
+    form.owner_id.choices = [(0, "No owner yet")] + [
+        (u.id, f"{u.name} ({u.email})") for u in sorted(people.values(), key=lambda u: u.name)
+    ]
+    if milestone is not None and request.method == "GET":
+        form.due.set_date(milestone.due, milestone.due_is_month)
+        form.revised_due.set_date(milestone.revised_due, milestone.revised_due_is_month)
+        form.owner_id.data = milestone.owner_id or 0
+    return form
+
+
+@bp.route("/workstreams/<int:workstream_id>/milestones/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_PLAN)
+def new_milestone(workstream_id: int):
+    workstream = get_workstream_or_404(workstream_id, need=Permission.EDIT_PLAN)
+    form = _milestone_form(workstream)
+    if request.method == "GET" and request.args.get("section_id", "").isdigit():
+        form.section_id.data = int(request.args["section_id"])
+    if form.validate_on_submit():
+        try:
+            milestone = plan_service.add_milestone(db.session, current_user, workstream, form.values())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Milestone {milestone.reference} added", "success")
+            return redirect_after_post(url_for("plan.milestone", milestone_id=milestone.id))
+    return render_template("plan/milestone_form.html", form=form, workstream=workstream, milestone=None)
+
+
+@bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_PLAN)
+def edit_milestone(milestone_id: int):
+    milestone = get_milestone_or_404(milestone_id, need=Permission.EDIT_PLAN)
+    workstream = milestone.section.workstream
+    form = _milestone_form(workstream, milestone)
+    if form.validate_on_submit():
+        try:
+            plan_service.update_milestone(db.session, current_user, milestone, form.values())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Milestone {milestone.reference} saved", "success")
+            return redirect_after_post(url_for("plan.milestone", milestone_id=milestone.id))
+    return render_template("plan/milestone_form.html", form=form, workstream=workstream, milestone=milestone)
+
+
+@bp.route("/workstreams/<int:workstream_id>/audit")
+@permission_required(Permission.VIEW_AUDIT)
+def audit(workstream_id: int):
+    workstream = get_workstream_or_404(workstream_id, need=Permission.VIEW_AUDIT)
+    page = max(request.args.get("page", 1, type=int), 1)
+    events = db.paginate(
+        select(AuditEvent)
+        .where(AuditEvent.workstream_id == workstream.id)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        page=page,
+        per_page=50,
+        error_out=False,
+    )
+    return render_template("plan/audit.html", workstream=workstream, events=events)
+
+
+@bp.route("/workstreams/<int:workstream_id>")
+@permission_required(Permission.VIEW_PLAN)
+def workstream(workstream_id: int):
+    get_workstream_or_404(workstream_id, need=Permission.VIEW_PLAN)
+    return redirect(url_for("plan.show", workstream_id=workstream_id))

@@ -1,0 +1,70 @@
+"""Administration: programmes, thresholds, workstreams and board meetings."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.errors import DomainError
+from app.domain.plan import required_text
+from app.domain.rag import Thresholds
+from app.models import BoardMeeting, Programme, User, Workstream
+from app.services import audit
+
+
+def get_or_create_programme(session: Session, actor: User | None, name: str, council_name: str = "") -> Programme:
+    programme = session.scalar(select(Programme).where(Programme.name == name))
+    if programme is None:
+        programme = Programme(name=required_text(name, "programme", "Enter the programme name"))
+        programme.council_name = council_name
+        session.add(programme)
+        session.flush()
+        audit.record(session, actor, "programme.created", programme, after={"name": name})
+    return programme
+
+
+def create_workstream(
+    session: Session, actor: User | None, programme: Programme, name: str, title: str = ""
+) -> Workstream:
+    """Raises DomainError(field="name") if the programme already has a workstream of that name."""
+    name = required_text(name, "name", "Enter the workstream name")
+    if session.scalar(select(Workstream.id).where(Workstream.programme_id == programme.id, Workstream.name == name)):
+        raise DomainError(f"{programme.name} already has a workstream called {name}", field="name")
+    workstream = Workstream(programme_id=programme.id, name=name, title=title.strip())
+    session.add(workstream)
+    session.flush()
+    audit.record(session, actor, "workstream.created", workstream, workstream_id=workstream.id, after={"name": name})
+    return workstream
+
+
+def update_thresholds(session: Session, actor: User, programme: Programme, thresholds: Thresholds) -> None:
+    """Raises DomainError(field) for out-of-range thresholds; nothing is changed then."""
+    thresholds.validate()
+    before, after = audit.changes(
+        programme,
+        ["amber_window_days", "red_overdue_days", "red_overdue_share"],
+        {
+            "amber_window_days": thresholds.amber_window_days,
+            "red_overdue_days": thresholds.red_overdue_days,
+            "red_overdue_share": thresholds.red_overdue_share,
+        },
+    )
+    if after:
+        audit.record(session, actor, "programme.thresholds_changed", programme, before=before, after=after)
+
+
+def add_meeting(session: Session, actor: User | None, programme: Programme, name: str, when: date) -> BoardMeeting:
+    name = required_text(name, "name", "Enter the meeting name")
+    if when is None:
+        raise DomainError("Enter the meeting date", field="date")
+    if session.scalar(
+        select(BoardMeeting.id).where(
+            BoardMeeting.programme_id == programme.id, BoardMeeting.name == name, BoardMeeting.date == when
+        )
+    ):
+        raise DomainError(f"{name} on {when:%d %B %Y} already exists", field="date")
+    meeting = BoardMeeting(programme_id=programme.id, name=name, date=when)
+    session.add(meeting)
+    session.flush()
+    audit.record(session, actor, "meeting.added", meeting, after={"name": name, "date": when})
+    return meeting

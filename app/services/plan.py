@@ -1,0 +1,143 @@
+"""Keeping the action plan: sections and milestones, each change audited."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.errors import DomainError
+from app.domain.plan import normalise_reference, reference_sort_string, required_text
+from app.models import Milestone, Proposal, Section, User, Workstream
+from app.models._base import utcnow
+from app.services import audit
+
+MILESTONE_FIELDS = [
+    "reference",
+    "sort_key",
+    "section_id",
+    "text",
+    "owner_id",
+    "due",
+    "due_is_month",
+    "revised_due",
+    "revised_due_is_month",
+    "comments",
+]
+
+
+def add_section(session: Session, actor: User, workstream: Workstream, number: int, title: str) -> Section:
+    """Add a numbered theme. Raises DomainError for a taken number or an empty title."""
+    title = required_text(title, "title", "Enter the section title")
+    if number is None or number < 1:
+        raise DomainError("Enter a section number of 1 or more", field="number")
+    if session.scalar(select(Section.id).where(Section.workstream_id == workstream.id, Section.number == number)):
+        raise DomainError(f"Section {number} already exists in {workstream.name}", field="number")
+    section = Section(workstream_id=workstream.id, number=number, title=title)
+    session.add(section)
+    session.flush()
+    audit.record(session, actor, "section.added", section, after={"number": number, "title": title})
+    return section
+
+
+def update_section(session: Session, actor: User, section: Section, number: int, title: str) -> Section:
+    title = required_text(title, "title", "Enter the section title")
+    if number != section.number and session.scalar(
+        select(Section.id).where(Section.workstream_id == section.workstream_id, Section.number == number)
+    ):
+        raise DomainError(f"Section {number} already exists", field="number")
+    before, after = audit.changes(section, ["number", "title"], {"number": number, "title": title})
+    if after:
+        audit.record(session, actor, "section.updated", section, before=before, after=after)
+    return section
+
+
+def _milestone_values(session: Session, workstream: Workstream, values: dict, existing: Milestone | None) -> dict:
+    reference = normalise_reference(values.get("reference", ""))
+    clash = session.scalar(
+        select(Milestone.id).where(Milestone.workstream_id == workstream.id, Milestone.reference == reference)
+    )
+    if clash and (existing is None or clash != existing.id):
+        raise DomainError(f"Reference {reference} is already used in {workstream.name}", field="reference")
+    section = session.get(Section, values.get("section_id"))
+    if section is None or section.workstream_id != workstream.id:
+        raise DomainError("Select a section", field="section_id")
+    if values.get("due") is None:
+        raise DomainError("Enter the date due", field="due")
+    revised_due: date | None = values.get("revised_due")
+    return {
+        "reference": reference,
+        "sort_key": reference_sort_string(reference),
+        "section_id": section.id,
+        "text": required_text(values.get("text"), "text", "Enter the milestone"),
+        "owner_id": values.get("owner_id"),
+        "due": values["due"],
+        "due_is_month": bool(values.get("due_is_month")),
+        "revised_due": revised_due,
+        "revised_due_is_month": bool(values.get("revised_due_is_month")) if revised_due else False,
+        "comments": (values.get("comments") or "").strip(),
+    }
+
+
+def add_milestone(session: Session, actor: User, workstream: Workstream, values: dict) -> Milestone:
+    """Add a milestone. Raises DomainError(field) for a duplicate reference, missing text, section or date."""
+    clean = _milestone_values(session, workstream, values, None)
+    milestone = Milestone(workstream_id=workstream.id, **clean)
+    session.add(milestone)
+    session.flush()
+    audit.record(session, actor, "milestone.added", milestone, milestone_id=milestone.id, after=clean)
+    return milestone
+
+
+def update_milestone(session: Session, actor: User, milestone: Milestone, values: dict) -> Milestone:
+    """The lead's direct, audited edit (including the revised date)."""
+    clean = _milestone_values(session, milestone.section.workstream, values, milestone)
+    before, after = audit.changes(milestone, MILESTONE_FIELDS, clean)
+    if after:
+        audit.record(
+            session, actor, "milestone.updated", milestone, milestone_id=milestone.id, before=before, after=after
+        )
+    return milestone
+
+
+def record_imported_completion(
+    session: Session, actor: User | None, milestone: Milestone, completed_on: date, is_month: bool
+) -> Proposal:
+    """Record a completion that happened before Highlight (seed or import) as an approved, imported proposal.
+
+    This is the only way besides an approved proposal that a milestone becomes complete, and it is audited as such.
+    """
+    proposal = Proposal(
+        milestone_id=milestone.id,
+        kind="completion",
+        state="approved",
+        proposed_by_id=milestone.owner_id or (actor.id if actor else None),
+        completion_date=completed_on,
+        completion_is_month=is_month,
+        note="Recorded as complete before Highlight; imported.",
+        imported=True,
+        decided_by_id=actor.id if actor else None,
+        decided_at=utcnow(),
+        decided_version=1,
+        decision_reason="Imported",
+    )
+    session.add(proposal)
+    milestone.completed_on, milestone.completed_on_is_month = completed_on, is_month
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "proposal.imported_completion",
+        proposal,
+        workstream_id=milestone.workstream_id,
+        milestone_id=milestone.id,
+        summary=f"Completion on {completed_on.isoformat()} imported as approved",
+        after={"completed_on": completed_on, "is_month": is_month},
+    )
+    return proposal
+
+
+def remove_milestone(session: Session, actor: User | None, milestone: Milestone, reason: str) -> None:
+    """Mark removed with a reason (an approved removal proposal, or an imported removal)."""
+    reason = required_text(reason, "reason", "Enter the reason for removal")
+    before, after = audit.changes(milestone, ["removed", "removed_reason"], {"removed": True, "removed_reason": reason})
+    audit.record(session, actor, "milestone.removed", milestone, milestone_id=milestone.id, before=before, after=after)

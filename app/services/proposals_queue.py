@@ -1,0 +1,51 @@
+"""Who has proposals waiting for their decision."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.domain.permissions import Role, can_decide_proposal
+from app.extensions import db
+from app.models import Membership, Milestone, Proposal, User
+
+
+def proposals_awaiting(user: User) -> list[Proposal]:
+    """Pending proposals ``user`` may decide, oldest first."""
+    decider_ws = {m.workstream_id for m in user.memberships if m.role in (Role.LEAD, Role.SPONSOR)}
+    if not decider_ws:
+        return []
+    proposals = db.session.scalars(
+        select(Proposal)
+        .join(Proposal.milestone)
+        .where(Proposal.state == "pending", Milestone.workstream_id.in_(decider_ws))
+        .options(joinedload(Proposal.milestone), joinedload(Proposal.proposed_by))
+        .order_by(Proposal.created_at, Proposal.id)
+    ).all()
+    if not proposals:
+        return []
+    proposer_roles = _roles_by_user_and_workstream({p.proposed_by_id for p in proposals}, decider_ws)
+    return [
+        p
+        for p in proposals
+        if can_decide_proposal(
+            user.id,
+            user.roles_in(p.milestone.workstream_id),
+            p.proposed_by_id,
+            proposer_roles.get((p.proposed_by_id, p.milestone.workstream_id), ()),
+        )
+    ]
+
+
+def pending_decisions_count(user: User) -> int:
+    return len(proposals_awaiting(user))
+
+
+def _roles_by_user_and_workstream(user_ids: set[int], workstream_ids: set[int]) -> dict[tuple[int, int], set[Role]]:
+    rows = db.session.execute(
+        select(Membership.user_id, Membership.workstream_id, Membership.role).where(
+            Membership.user_id.in_(user_ids), Membership.workstream_id.in_(workstream_ids)
+        )
+    )
+    roles: dict[tuple[int, int], set[Role]] = {}
+    for user_id, workstream_id, role in rows:
+        roles.setdefault((user_id, workstream_id), set()).add(Role(role))
+    return roles

@@ -1,0 +1,65 @@
+"""Route permission decorator and object loaders that give 404 for a missing object and 403 for a forbidden one."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from app.domain.permissions import Permission
+from app.extensions import db, login_manager
+from app.models import Milestone, Workstream
+
+PUBLIC = "public"
+
+
+def permission_required(permission: Permission) -> Callable:
+    """Require sign-in and ``permission`` in at least one workstream (or as admin).
+
+    Not signed in → the login manager's redirect; signed in without it → 403. The wrapped view carries
+    ``required_permission`` so the convention tests can list every route's permission. Object-level checks
+    follow in the view through the ``get_*_or_404`` loaders.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = permission
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a route as open to everyone (sign-in page, health check)."""
+    view.required_permission = PUBLIC
+    return view
+
+
+def require(permission: Permission, workstream_id: int) -> None:
+    """Abort with 403 unless the current user holds ``permission`` in that workstream."""
+    if not current_user.can(permission, workstream_id):
+        abort(403)
+
+
+def get_workstream_or_404(workstream_id: int, need: Permission) -> Workstream:
+    workstream = db.session.get(Workstream, workstream_id, options=[joinedload(Workstream.programme)])
+    if workstream is None:
+        abort(404)
+    require(need, workstream.id)
+    return workstream
+
+
+def get_milestone_or_404(milestone_id: int, need: Permission) -> Milestone:
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None:
+        abort(404)
+    require(need, milestone.workstream_id)
+    return milestone

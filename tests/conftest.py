@@ -1,0 +1,120 @@
+"""Fixtures. The schema comes from the real migrations (so triggers and indexes are tested too), built once per
+run; each test then gets a fresh copy: a copied SQLite file, or truncated tables on PostgreSQL when
+TEST_DATABASE_URL is set."""
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+from flask_login import FlaskLoginClient
+from flask_migrate import upgrade
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db as _db
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _to_psycopg(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate once. Yields a factory of per-test database URIs."""
+    tmp = tmp_path_factory.mktemp("db")
+    if POSTGRES_URL:
+        admin_url = sa.engine.make_url(_to_psycopg(POSTGRES_URL))
+        name = f"highlight_test_{uuid.uuid4().hex[:8]}"
+        admin_engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin_engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = admin_url.set(database=name).render_as_string(hide_password=False)
+        _migrate(url, tmp)
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    sa.text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename<>'alembic_version'"
+                    )
+                )
+            ]
+
+        def fresh(_test_dir: Path) -> str:
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            return url
+
+        yield fresh
+        engine.dispose()
+        with admin_engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+    else:
+        template = tmp / "template.db"
+        _migrate(f"sqlite:///{template}", tmp)
+
+        def fresh(test_dir: Path) -> str:
+            target = test_dir / f"test-{uuid.uuid4().hex[:8]}.db"
+            shutil.copyfile(template, target)
+            return f"sqlite:///{target}"
+
+        yield fresh
+
+
+def _migrate(url: str, instance_dir: Path) -> None:
+    app = create_app(TestConfig(url, instance_dir))
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_template, tmp_path):
+    app = create_app(TestConfig(database_template(tmp_path), tmp_path))
+    app.test_client_class = FlaskLoginClient
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def session(db):
+    return db.session
+
+
+@pytest.fixture
+def login_as(app):
+    """``login_as(user)`` → a test client signed in as that user."""
+
+    def make(user):
+        return app.test_client(user=user)
+
+    return make
+
+
+def parse(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+@pytest.fixture
+def world(app):
+    from tests.world import build_world
+
+    return build_world()

@@ -1,0 +1,70 @@
+"""Conventions every route and module keep."""
+
+import ast
+import re
+from pathlib import Path
+
+from app.web.permissions import PUBLIC
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_route_declares_its_permission(app):
+    missing = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static" and getattr(app.view_functions[rule.endpoint], "required_permission", None) is None
+    ]
+    assert not missing, f"routes without @permission_required or @public: {missing}"
+
+
+def test_public_routes_are_only_sign_in_and_health(app):
+    public = sorted(
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions.get(rule.endpoint), "required_permission", None) == PUBLIC
+    )
+    assert public == ["auth.login", "dashboard.health"]
+
+
+def test_url_paths_are_kebab_case(app):
+    bad = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        static_parts = re.sub(r"<[^>]+>", "", rule.rule)
+        if not re.fullmatch(r"[a-z0-9/\-.]*", static_parts):
+            bad.append(rule.rule)
+    assert not bad
+
+
+def test_url_parameters_are_typed(app):
+    untyped = [r.rule for r in app.url_map.iter_rules() if re.search(r"<(?![a-z]+:)[^>]+>", r.rule)]
+    assert not untyped or untyped == ["/static/<path:filename>"]
+
+
+def test_domain_imports_nothing_from_flask_or_the_database():
+    for path in (ROOT / "app" / "domain").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                root = name.split(".")[0]
+                assert root not in {"flask", "flask_wtf", "flask_login", "sqlalchemy", "wtforms"}, (
+                    f"{path.name}: {name}"
+                )
+                assert not name.startswith(("app.models", "app.services", "app.extensions")), f"{path.name}: {name}"
+
+
+def test_every_post_form_carries_a_csrf_token():
+    missing = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", text, flags=re.S | re.I):
+            if "csrf_token" not in form:
+                missing.append(path.name)
+    assert not missing
