@@ -68,7 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, dashboard_bp, plan_bp, admin_bp):
         app.register_blueprint(bp)
     # Feature blueprints added later register themselves here when present.
-    for name in ("proposals", "risks", "reports"):
+    for name in ("proposals", "risks", "reports", "imports"):
         try:
             module = __import__(f"app.{name}", fromlist=["bp"])
         except ImportError:

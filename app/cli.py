@@ -30,7 +30,7 @@ def seed_demo() -> None:
     from app.demo import data
     from app.services.demo import DatabaseNotEmpty, demo_state, load_demo
 
-    upgrade()
+    upgrade(revision="heads")
     kept = Path(current_app.config.get("INSTANCE_DIR") or current_app.instance_path) / "demo-password"
     state = demo_state(db.session)
     if state == "demo":

@@ -75,7 +75,7 @@ def database_template(tmp_path_factory):
 def _migrate(url: str, instance_dir: Path) -> None:
     app = create_app(TestConfig(url, instance_dir))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         _db.engine.dispose()
 
 

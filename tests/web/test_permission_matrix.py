@@ -1,8 +1,12 @@
 """Role × route matrix: every route, every role, allowed or denied, with another workstream's ids never leaking.
 
-EXPECTED lists who may use each endpoint on workstream A's objects. A route missing from it fails the test, so a
-new route cannot ship without deciding who may use it.
+EXPECTED lists who may use each endpoint on workstream A's objects; each feature adds its own routes in a
+``tests/<feature>/route_expectations.py`` module holding an ``EXPECTED`` dict. A route missing from all of them
+fails the test, so a new route cannot ship without deciding who may use it.
 """
+
+import importlib
+from pathlib import Path
 
 import pytest
 from flask import url_for
@@ -43,6 +47,9 @@ EXPECTED: dict[str, set[str]] = {
     "admin.new_meeting": {ADMIN},
 }
 PUBLIC = {"auth.login", "dashboard.health", "static"}
+
+for _module in sorted(Path(__file__).resolve().parent.parent.glob("*/route_expectations.py")):
+    EXPECTED.update(importlib.import_module(f"tests.{_module.parent.name}.route_expectations").EXPECTED)
 
 
 def url_params(world) -> dict:
