@@ -80,6 +80,8 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     """Tests: CSRF off (one test turns it on), rate limits off, database from TEST_DATABASE_URL or a temp file."""
 
+    __test__ = False  # not a pytest class
+
     TESTING = True
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
+from flask import g
 from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
 
@@ -83,6 +84,13 @@ def _migrate(url: str, instance_dir: Path) -> None:
 def app(database_template, tmp_path):
     app = create_app(TestConfig(database_template(tmp_path), tmp_path))
     app.test_client_class = FlaskLoginClient
+
+    # pytest-flask keeps one app context open for the test, so every request shares its ``g``. Forget the
+    # user Flask-Login cached there, as a real server (one context per request) would.
+    @app.before_request
+    def _forget_cached_user() -> None:
+        g.pop("_login_user", None)
+
     with app.app_context():
         yield app
         _db.session.remove()

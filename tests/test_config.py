@@ -1,0 +1,44 @@
+import pytest
+from sqlalchemy import create_engine
+
+from app.config import Config, ProductionConfig
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/highlight")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig(tmp_path)
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig(tmp_path)
+
+
+def test_production_uses_secure_cookies_and_psycopg(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/highlight")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    config = ProductionConfig(tmp_path)
+    assert config.SESSION_COOKIE_SECURE is True
+    assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u:p@db/highlight"
+
+
+def test_embedded_default_keeps_one_generated_key_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    first = Config(tmp_path)
+    second = Config(tmp_path)
+    assert len(first.SECRET_KEY) >= 32
+    assert first.SECRET_KEY == second.SECRET_KEY
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert f"sqlite:///{tmp_path / 'highlight.db'}" == first.SQLALCHEMY_DATABASE_URI
+
+
+def test_sqlite_connections_use_wal_and_a_busy_timeout(tmp_path):
+    import app  # noqa: F401  (registers the connect listener)
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
