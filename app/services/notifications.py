@@ -4,7 +4,8 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -20,10 +21,42 @@ def unread_count(user: User) -> int:
     )
 
 
-def notify(session: Session, user: User, text: str, url: str = "", *, subject: str | None = None) -> None:
-    """Tell ``user`` in the app and queue an email to them."""
+def notify(
+    session: Session, user: User, text: str, url: str = "", *, subject: str | None = None, body: str = ""
+) -> None:
+    """Tell ``user`` in the app and queue an email to them (``body`` adds detail to the email only)."""
     session.add(Notification(user_id=user.id, text=text, url=url))
-    queue_email(session, user.email, subject or text, f"{text}\n\n{url}".strip())
+    email_body = "\n\n".join(part for part in (text, body.strip(), absolute_url(url)) if part)
+    queue_email(session, user.email, subject or text, email_body)
+
+
+def app_path(endpoint: str, **values) -> str:
+    """The site-relative path of an endpoint, built without a request (services and CLI commands have none)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def absolute_url(path: str) -> str:
+    """``path`` prefixed with PUBLIC_URL (the site's address, for links in emails) when it is configured."""
+    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    return f"{base}{path}" if path and base else path
+
+
+def recent_notifications(session: Session, user: User, limit: int = 100) -> list[Notification]:
+    """The user's notifications, newest first."""
+    return session.scalars(
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def mark_read(session: Session, user: User, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications (or all of them) as read. Returns how many changed."""
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    return session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
 
 
 def queue_email(session: Session, to: str, subject: str, body: str) -> OutboxEmail:

@@ -1,25 +1,28 @@
 """Who has proposals waiting for their decision."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain.permissions import Role, can_decide_proposal
 from app.extensions import db
 from app.models import Membership, Milestone, Proposal, User
 
 
-def proposals_awaiting(user: User) -> list[Proposal]:
-    """Pending proposals ``user`` may decide, oldest first."""
+def proposals_awaiting(user: User, *, with_evidence: bool = False) -> list[Proposal]:
+    """Pending proposals ``user`` may decide, oldest first (with their evidence loaded, for the queue page)."""
     decider_ws = {m.workstream_id for m in user.memberships if m.role in (Role.LEAD, Role.SPONSOR)}
     if not decider_ws:
         return []
-    proposals = db.session.scalars(
+    query = (
         select(Proposal)
         .join(Proposal.milestone)
         .where(Proposal.state == "pending", Milestone.workstream_id.in_(decider_ws))
         .options(joinedload(Proposal.milestone), joinedload(Proposal.proposed_by))
         .order_by(Proposal.created_at, Proposal.id)
-    ).all()
+    )
+    if with_evidence:
+        query = query.options(selectinload(Proposal.evidence))
+    proposals = db.session.scalars(query).all()
     if not proposals:
         return []
     proposer_roles = _roles_by_user_and_workstream({p.proposed_by_id for p in proposals}, decider_ws)

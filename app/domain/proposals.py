@@ -1,0 +1,242 @@
+"""Proposals to change a milestone: who may propose, withdraw and decide, and what a decision does.
+
+States: pending → approved | rejected (reason required) | withdrawn. Only a pending proposal changes. Plain
+functions over plain values; the service loads the rows, calls these, then writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from app.domain.dates import format_plan_date
+from app.domain.errors import DomainError, NotAllowed
+from app.domain.permissions import Role, can_decide_proposal
+
+
+class Kind(StrEnum):
+    COMPLETION = "completion"
+    DATE_CHANGE = "date_change"
+    REMOVAL = "removal"
+
+    @property
+    def label(self) -> str:
+        return {"completion": "Completion", "date_change": "Revised date", "removal": "Removal"}[self.value]
+
+    @property
+    def noun(self) -> str:
+        """As in "a proposal of …": completion, a revised date, removal."""
+        return {"completion": "completion", "date_change": "a revised date", "removal": "removal"}[self.value]
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    @property
+    def state(self) -> State:
+        return State.APPROVED if self is Decision.APPROVE else State.REJECTED
+
+
+class DecisionConflict(DomainError):
+    """The proposal changed under the decider: already decided or withdrawn, or a newer version. HTTP 409."""
+
+
+class AlreadyDecided(DecisionConflict):
+    pass
+
+
+class StaleVersion(DecisionConflict):
+    pass
+
+
+class DuplicatePending(DomainError):
+    """A pending proposal of the same kind already exists for the milestone."""
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    """What the rules need to know about a milestone."""
+
+    owner_id: int | None
+    removed: bool
+    complete: bool
+    due: date
+    due_is_month: bool
+    revised_due: date | None
+    revised_due_is_month: bool
+    comments: str
+
+    @property
+    def current_due(self) -> date:
+        return self.revised_due or self.due
+
+
+def parse_kind(value: str | None) -> Kind:
+    """Kind from a query string or form. Raises DomainError for anything else."""
+    try:
+        return Kind(value or "")
+    except ValueError:
+        raise DomainError("Select what you are proposing", field="kind") from None
+
+
+def check_may_propose(actor_id: int, actor_roles: Iterable[Role], milestone: MilestoneState, kind: Kind) -> None:
+    """Only the milestone's owner, holding the owner or lead role in its workstream, proposes.
+
+    Raises NotAllowed for anyone else, and DomainError for a removed milestone or a completion of a complete one.
+    """
+    roles = {Role(r) for r in actor_roles}
+    if milestone.owner_id != actor_id or not roles & {Role.OWNER, Role.LEAD}:
+        raise NotAllowed("Only the owner of this milestone can propose changes to it")
+    if milestone.removed:
+        raise DomainError("This milestone has been removed", field="kind")
+    if milestone.complete and kind is not Kind.REMOVAL:
+        raise DomainError("This milestone is already complete", field="kind")
+
+
+def check_completion(completion_date: date | None, is_month: bool, today: date, note: str, evidence_count: int) -> str:
+    """A completion needs a date not in the future, a note, and at least one file or link.
+
+    A month counts as its last day, so the current month is refused until it ends: give the day instead.
+    Returns the cleaned note; raises DomainError(field).
+    """
+    if completion_date is None:
+        raise DomainError("Enter the date it was completed", field="completion_date")
+    if completion_date > today:
+        if is_month and (completion_date.year, completion_date.month) == (today.year, today.month):
+            raise DomainError("Enter the day it was completed: this month has not ended", field="completion_date")
+        raise DomainError("The completion date must be today or in the past", field="completion_date")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("Enter a note saying what was done", field="note")
+    if evidence_count < 1:
+        raise DomainError("Upload a file or enter a link as evidence of completion", field="files")
+    return note
+
+
+def check_date_change(new_due: date | None, milestone: MilestoneState, reason: str) -> str:
+    """A revised date must be given, differ from the current one, and come with the reason for delay.
+
+    Returns the cleaned reason; raises DomainError(field).
+    """
+    if new_due is None:
+        raise DomainError("Enter the new date", field="new_due")
+    if new_due == milestone.current_due:
+        raise DomainError("Enter a date different from the current date due", field="new_due")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter the reason for delay", field="reason")
+    return reason
+
+
+def check_removal(reason: str) -> str:
+    """Returns the cleaned reason; raises DomainError when it is empty."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter the reason for removing this milestone", field="reason")
+    return reason
+
+
+def check_pending(state: str, action: str) -> None:
+    """Raises DomainError unless the proposal is still pending."""
+    if State(state) is not State.PENDING:
+        raise DomainError(f"This proposal is {State(state).value} and can no longer be {action}")
+
+
+def check_may_withdraw(actor_id: int, proposer_id: int, state: str) -> None:
+    """Only the proposer withdraws, and only while pending. Raises NotAllowed or DomainError."""
+    if actor_id != proposer_id:
+        raise NotAllowed("Only the person who made this proposal can withdraw it")
+    check_pending(state, "withdrawn")
+
+
+def check_may_add_evidence(actor_id: int, proposer_id: int, state: str) -> None:
+    """Only the proposer adds evidence, and only while pending. Raises NotAllowed or DomainError."""
+    if actor_id != proposer_id:
+        raise NotAllowed("Only the person who made this proposal can add evidence to it")
+    check_pending(state, "changed")
+
+
+def may_decide(actor_id: int, actor_roles: Iterable[Role], proposer_id: int, proposer_roles: Iterable[Role]) -> bool:
+    """True if the actor may decide: a lead (or, for a lead's proposal, the sponsor), never the proposer."""
+    return can_decide_proposal(actor_id, actor_roles, proposer_id, proposer_roles)
+
+
+def check_may_decide(
+    actor_id: int, actor_roles: Iterable[Role], proposer_id: int, proposer_roles: Iterable[Role]
+) -> None:
+    """Raises NotAllowed for the proposer themself, or anyone who is neither a lead nor (for a lead's proposal)
+    the workstream's sponsor."""
+    if actor_id == proposer_id:
+        raise NotAllowed("You cannot decide your own proposal")
+    if not may_decide(actor_id, actor_roles, proposer_id, proposer_roles):
+        raise NotAllowed("Only a lead of this workstream, or its sponsor for a lead's proposal, can decide this")
+
+
+def parse_decision(decision: str | None, reason: str) -> tuple[Decision, str]:
+    """Returns (decision, cleaned reason). Raises DomainError when no decision is chosen or a rejection has no
+    reason."""
+    try:
+        chosen = Decision(decision or "")
+    except ValueError:
+        raise DomainError("Select approve or reject", field="decision") from None
+    reason = (reason or "").strip()
+    if chosen is Decision.REJECT and not reason:
+        raise DomainError("Enter the reason for rejecting this proposal", field="reason")
+    return chosen, reason
+
+
+def conflict_for(state: str, version: int, seen_version: int, decided_by: str | None, decided_at: datetime | None):
+    """The error for a decision that found the proposal no longer as its decider saw it."""
+    current = State(state)
+    if current is State.WITHDRAWN:
+        return AlreadyDecided("This proposal was withdrawn by its owner")
+    if current is not State.PENDING:
+        when = decided_at.strftime("%-d %B %Y at %H:%M UTC") if decided_at else "an earlier time"
+        return AlreadyDecided(f"This proposal was already {current.value} by {decided_by or 'someone else'} on {when}")
+    return StaleVersion(
+        f"This proposal has changed since you opened it (now version {version}, you saw version {seen_version}): "
+        "review the new evidence and decide again"
+    )
+
+
+def milestone_changes(
+    kind: Kind,
+    milestone: MilestoneState,
+    *,
+    completion_date: date | None = None,
+    completion_is_month: bool = False,
+    new_due: date | None = None,
+    new_due_is_month: bool = False,
+    reason: str = "",
+) -> dict:
+    """The milestone fields an approved proposal sets.
+
+    Completion → ``completed_on``; date change → revised date, with the reason added to the comments; removal →
+    removed with the reason.
+    """
+    if kind is Kind.COMPLETION:
+        return {"completed_on": completion_date, "completed_on_is_month": completion_is_month}
+    if kind is Kind.DATE_CHANGE:
+        line = f"Revised to {format_plan_date(new_due, new_due_is_month)}: {reason}"
+        comments = f"{milestone.comments.rstrip()}\n{line}" if milestone.comments.strip() else line
+        return {"revised_due": new_due, "revised_due_is_month": new_due_is_month, "comments": comments}
+    return {"removed": True, "removed_reason": reason}
+
+
+def summary_of(kind: Kind, *, completion_label: str = "", new_due_label: str = "") -> str:
+    """One line saying what is proposed, for audit summaries, notifications and the queue."""
+    if kind is Kind.COMPLETION:
+        return f"completion on {completion_label}"
+    if kind is Kind.DATE_CHANGE:
+        return f"a revised date of {new_due_label}"
+    return "removal"

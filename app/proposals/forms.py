@@ -1,0 +1,61 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea
+from wtforms import HiddenField, MultipleFileField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from app.domain.proposals import Kind
+from app.web.forms import PlanDateField
+
+LINKS_HINT = "One web address a line, starting with https://, for example a shared folder or a published page"
+FILES_HINT = (
+    "PDF, Word, Excel, CSV, text, PNG, JPEG or email (.eml, .msg), each smaller than {limit}. "
+    "You can choose several files."
+)
+
+
+class ProposalForm(FlaskForm):
+    """One form for the three kinds; the page shows only the fields of its kind."""
+
+    completion_date = PlanDateField("Date completed", description="For example, 19/04/2021 or 2021-04-19")
+    new_due = PlanDateField("New date due", description="For example, 30/06/2021 or June 2021")
+    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
+    note = TextAreaField("What was done", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
+    files = MultipleFileField("Upload evidence", widget=GovFileInput(multiple=True))
+    links = TextAreaField("Links to evidence", description=LINKS_HINT, widget=GovTextArea(), validators=[Optional()])
+    submit = SubmitField("Send for approval", widget=GovSubmitInput())
+
+    def configure(self, kind: Kind, limit_label: str) -> None:
+        self.files.description = FILES_HINT.format(limit=limit_label)
+        if kind is Kind.DATE_CHANGE:
+            self.reason.label.text = "Reason for delay"
+            self.reason.description = "This is added to the milestone's comments when the new date is approved"
+            self.note.label.text = "Anything else the approver should know (optional)"
+        elif kind is Kind.REMOVAL:
+            self.reason.label.text = "Reason for removing this milestone"
+            self.note.label.text = "Anything else the approver should know (optional)"
+        else:
+            self.note.description = "Say what was delivered and where the evidence shows it"
+
+
+class EvidenceForm(FlaskForm):
+    files = MultipleFileField("Upload more evidence", widget=GovFileInput(multiple=True))
+    links = TextAreaField("Links to evidence", description=LINKS_HINT, widget=GovTextArea(), validators=[Optional()])
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
+    submit = SubmitField("Add evidence", widget=GovSubmitInput())
+
+
+class DecisionForm(FlaskForm):
+    """Read from the decide buttons: ``decision`` is the button pressed (approve or reject)."""
+
+    decision = StringField(validators=[Optional()])
+    reason = TextAreaField(validators=[Optional(), Length(max=4000)])
+    version = HiddenField()
+    came_from = HiddenField()
+
+
+class WithdrawForm(FlaskForm):
+    pass
+
+
+class MarkReadForm(FlaskForm):
+    notification_id = HiddenField()

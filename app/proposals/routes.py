@@ -1,0 +1,336 @@
+from io import BytesIO
+
+from flask import abort, current_app, flash, make_response, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.domain import proposals as rules
+from app.domain.errors import DomainError, NotAllowed
+from app.domain.evidence import format_size
+from app.domain.permissions import Permission
+from app.extensions import db
+from app.models import AuditEvent, Evidence, Proposal
+from app.proposals import bp
+from app.proposals.forms import DecisionForm, EvidenceForm, MarkReadForm, ProposalForm, WithdrawForm
+from app.services import notifications as notification_service
+from app.services import proposals as service
+from app.services.proposals_queue import proposals_awaiting
+from app.web.dates import today
+from app.web.forms import apply_domain_error
+from app.web.htmx import is_fragment_request, redirect_after_post, render_page_or_block
+from app.web.permissions import get_milestone_or_404, permission_required, require
+from app.web.urls import safe_next
+
+
+def get_proposal_or_404(proposal_id: int, need: Permission) -> Proposal:
+    proposal = db.session.get(
+        Proposal,
+        proposal_id,
+        options=[joinedload(Proposal.milestone), joinedload(Proposal.proposed_by), joinedload(Proposal.decided_by)],
+    )
+    if proposal is None:
+        abort(404)
+    require(need, proposal.milestone.workstream_id)
+    return proposal
+
+
+def _max_bytes() -> int:
+    return int(current_app.config["EVIDENCE_MAX_BYTES"])
+
+
+def _uploads(field: str = "files") -> list[service.Upload]:
+    """The files of a multipart form, each read up to one byte past the limit (enough to refuse it)."""
+    limit = _max_bytes()
+    uploads = []
+    for storage in request.files.getlist(field):
+        data = storage.stream.read(limit + 1)
+        if not storage.filename and not data:
+            continue  # the empty part a browser sends when no file was chosen
+        uploads.append(service.Upload(storage.filename or "", data))
+    return uploads
+
+
+def _may_decide(proposal: Proposal) -> bool:
+    workstream_id = proposal.milestone.workstream_id
+    return proposal.state == "pending" and rules.may_decide(
+        current_user.id,
+        current_user.roles_in(workstream_id),
+        proposal.proposed_by_id,
+        proposal.proposed_by.roles_in(workstream_id),
+    )
+
+
+@bp.route("/milestones/<int:milestone_id>/proposals/new", methods=["GET", "POST"])
+@permission_required(Permission.PROPOSE_CHANGE)
+def new(milestone_id: int):
+    milestone = get_milestone_or_404(milestone_id, need=Permission.PROPOSE_CHANGE)
+    if milestone.owner_id != current_user.id:
+        abort(403)
+    try:
+        kind = rules.parse_kind(request.values.get("kind") or "completion")
+    except DomainError:
+        abort(400, description="kind must be completion, date_change or removal")
+    form = ProposalForm()
+    form.configure(kind, format_size(_max_bytes()))
+    if form.validate_on_submit():
+        values = service.ProposalInput(
+            completion_date=form.completion_date.date,
+            completion_is_month=form.completion_date.is_month,
+            new_due=form.new_due.date,
+            new_due_is_month=form.new_due.is_month,
+            reason=form.reason.data or "",
+            note=form.note.data or "",
+            links=form.links.data or "",
+        )
+        try:
+            proposal = service.propose(
+                db.session, current_user, milestone, kind, values, _uploads(), today=today(), max_bytes=_max_bytes()
+            )
+        except NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error, default_field="files")
+        else:
+            db.session.commit()
+            flash(f"Sent for approval: {service.describe(proposal)} of milestone {milestone.reference}", "success")
+            return redirect_after_post(url_for("proposals.detail", proposal_id=proposal.id))
+    return render_template(
+        "proposals/new.html", form=form, milestone=milestone, workstream=milestone.section.workstream, kind=kind
+    )
+
+
+def _detail_context(proposal: Proposal, **extra) -> dict:
+    evidence = db.session.scalars(
+        select(Evidence)
+        .where(Evidence.proposal_id == proposal.id)
+        .options(joinedload(Evidence.uploaded_by))
+        .order_by(Evidence.proposal_version, Evidence.id)
+    ).all()
+    evidence_ids = [e.id for e in evidence]
+    history = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            or_(
+                and_(AuditEvent.object_type == "proposal", AuditEvent.object_id == proposal.id),
+                and_(AuditEvent.object_type == "evidence", AuditEvent.object_id.in_(evidence_ids)),
+            )
+        )
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    workstream_id = proposal.milestone.workstream_id
+    is_proposer = proposal.proposed_by_id == current_user.id and proposal.state == "pending"
+    context = {
+        "proposal": proposal,
+        "milestone": proposal.milestone,
+        "workstream": proposal.milestone.section.workstream,
+        "evidence": evidence,
+        "history": history,
+        "what": service.describe(proposal),
+        "can_decide": _may_decide(proposal),
+        "can_change": is_proposer,
+        "can_download": current_user.can(Permission.VIEW_EVIDENCE, workstream_id),
+        "evidence_form": EvidenceForm(),
+        "withdraw_form": WithdrawForm(),
+        "decision_form": DecisionForm(),
+        "conflict": None,
+        "limit_label": format_size(_max_bytes()),
+    }
+    context.update(extra)
+    return context
+
+
+@bp.route("/proposals/<int:proposal_id>")
+@permission_required(Permission.VIEW_PLAN)
+def detail(proposal_id: int):
+    proposal = get_proposal_or_404(proposal_id, need=Permission.VIEW_PLAN)
+    return render_template("proposals/detail.html", **_detail_context(proposal))
+
+
+@bp.route("/proposals/<int:proposal_id>/evidence", methods=["POST"])
+@permission_required(Permission.PROPOSE_CHANGE)
+def add_evidence(proposal_id: int):
+    proposal = get_proposal_or_404(proposal_id, need=Permission.PROPOSE_CHANGE)
+    if proposal.proposed_by_id != current_user.id:
+        abort(403)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        try:
+            service.add_evidence(
+                db.session,
+                current_user,
+                proposal,
+                _uploads(),
+                form.links.data or "",
+                form.note.data or "",
+                max_bytes=_max_bytes(),
+            )
+        except NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except rules.DecisionConflict as error:
+            db.session.rollback()
+            return _detail_conflict(proposal_id, error)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error, default_field="files")
+        else:
+            db.session.commit()
+            flash(f"Evidence added: the proposal is now version {proposal.version}", "success")
+            return redirect_after_post(url_for("proposals.detail", proposal_id=proposal.id))
+    proposal = get_proposal_or_404(proposal_id, need=Permission.PROPOSE_CHANGE)
+    return render_template("proposals/detail.html", **_detail_context(proposal, evidence_form=form))
+
+
+@bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])
+@permission_required(Permission.PROPOSE_CHANGE)
+def withdraw(proposal_id: int):
+    proposal = get_proposal_or_404(proposal_id, need=Permission.PROPOSE_CHANGE)
+    if proposal.proposed_by_id != current_user.id:
+        abort(403)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.withdraw(db.session, current_user, proposal)
+    except rules.DecisionConflict as error:
+        db.session.rollback()
+        return _detail_conflict(proposal_id, error)
+    except DomainError as error:
+        db.session.rollback()
+        return _detail_conflict(proposal_id, error)
+    db.session.commit()
+    flash("Proposal withdrawn", "success")
+    return redirect_after_post(url_for("plan.milestone", milestone_id=proposal.milestone_id))
+
+
+def _detail_conflict(proposal_id: int, error: DomainError):
+    proposal = get_proposal_or_404(proposal_id, need=Permission.VIEW_PLAN)
+    body = render_template("proposals/detail.html", **_detail_context(proposal, conflict=error.message))
+    return make_response(body, 409)
+
+
+@bp.route("/proposals/<int:proposal_id>/decision", methods=["POST"])
+@permission_required(Permission.DECIDE_PROPOSAL)
+def decide(proposal_id: int):
+    proposal = get_proposal_or_404(proposal_id, need=Permission.DECIDE_PROPOSAL)
+    form = DecisionForm()
+    came_from_queue = form.came_from.data == "queue"
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    try:
+        form.validate_on_submit()  # CSRF (when on) and lengths; the rules below say what a decision needs
+        if form.errors:
+            raise DomainError("; ".join(e for errors in form.errors.values() for e in errors), field="reason")
+        service.decide(db.session, current_user, proposal, form.decision.data, form.reason.data or "", version)
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except rules.DecisionConflict as error:
+        db.session.rollback()
+        proposal = get_proposal_or_404(proposal_id, need=Permission.DECIDE_PROPOSAL)
+        if is_fragment_request() or not came_from_queue:
+            return _decision_response(proposal, came_from_queue, status=409, conflict=error.message)
+        return _queue_response(status=409, conflict=error.message)
+    except DomainError as error:
+        db.session.rollback()
+        proposal = get_proposal_or_404(proposal_id, need=Permission.DECIDE_PROPOSAL)
+        if error.field not in ("reason", "decision"):
+            error.field = "reason"
+        return _decision_response(proposal, came_from_queue, status=200, error=error, reason=form.reason.data or "")
+    db.session.commit()
+    message = f"{proposal.state.capitalize()}: {service.describe(proposal)} of milestone {proposal.milestone.reference}"
+    if is_fragment_request():
+        return _decision_response(proposal, came_from_queue, status=200, outcome=message)
+    flash(message, "success")
+    target = url_for("proposals.queue") if came_from_queue else url_for("proposals.detail", proposal_id=proposal.id)
+    return redirect_after_post(target)
+
+
+def _decision_response(proposal: Proposal, came_from_queue: bool, *, status: int, **extra):
+    """The queue row (htmx from the queue), or the proposal page, showing an outcome, an error or a conflict."""
+    if came_from_queue and is_fragment_request():
+        response = render_page_or_block(
+            "proposals/queue.html",
+            "queue_row",
+            status=status,
+            p=proposal,
+            row_error=extra.get("error"),
+            row_reason=extra.get("reason", ""),
+            row_conflict=extra.get("conflict"),
+            row_outcome=extra.get("outcome"),
+        )
+        return response
+    context = _detail_context(
+        proposal,
+        conflict=extra.get("conflict"),
+        decision_error=extra.get("error"),
+        decision_reason=extra.get("reason", ""),
+    )
+    return render_page_or_block("proposals/detail.html", "decision_panel", status=status, **context)
+
+
+def _queue_response(status: int = 200, **extra):
+    proposals = proposals_awaiting(current_user, with_evidence=True)
+    return render_page_or_block(
+        "proposals/queue.html",
+        "queue",
+        status=status,
+        proposals=proposals,
+        describe=service.describe,
+        queue_conflict=extra.get("conflict"),
+    )
+
+
+@bp.route("/decisions")
+@permission_required(Permission.SIGNED_IN)
+def queue():
+    return _queue_response()
+
+
+@bp.route("/evidence/<int:evidence_id>/download")
+@permission_required(Permission.VIEW_EVIDENCE)
+def download_evidence(evidence_id: int):
+    evidence = db.session.get(Evidence, evidence_id, options=[joinedload(Evidence.proposal)])
+    if evidence is None or evidence.kind != "file":
+        abort(404)
+    require(Permission.VIEW_EVIDENCE, evidence.proposal.milestone.workstream_id)
+    service.record_download(db.session, current_user, evidence)
+    db.session.commit()
+    response = send_file(
+        BytesIO(evidence.content or b""),
+        mimetype=evidence.media_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=evidence.filename or f"evidence-{evidence.id}",
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/notifications")
+@permission_required(Permission.SIGNED_IN)
+def notifications():
+    items = notification_service.recent_notifications(db.session, current_user)
+    return render_page_or_block(
+        "proposals/notifications.html", "notification_list", notifications=items, form=MarkReadForm()
+    )
+
+
+@bp.route("/notifications/mark-read", methods=["POST"])
+@permission_required(Permission.SIGNED_IN)
+def mark_notifications_read():
+    form = MarkReadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    one = int(form.notification_id.data) if (form.notification_id.data or "").isdigit() else None
+    changed = notification_service.mark_read(db.session, current_user, one)
+    db.session.commit()
+    if not is_fragment_request():
+        flash("Marked as read" if changed else "Nothing new to mark as read", "success")
+    target = safe_next(request.form.get("next"), url_for("proposals.notifications"))
+    return redirect_after_post(target)

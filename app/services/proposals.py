@@ -1,0 +1,561 @@
+"""Proposals and their evidence: propose, add evidence (a new version), withdraw, decide, download.
+
+Every change is audited against its milestone. A decision is one conditional UPDATE (pending and the version
+its decider saw), checked by its row count, with the milestone's change in the same transaction: double
+clicks, replays and two deciders at once give exactly one decision. Callers commit; on a DomainError they roll
+back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from app.domain import proposals as rules
+from app.domain.dates import format_plan_date
+from app.domain.errors import DomainError
+from app.domain.evidence import FILES_FIELD, CheckedFile, check_file, format_size, split_links
+from app.domain.permissions import Role
+from app.models import Evidence, Membership, Milestone, Proposal, User
+from app.models._base import utcnow
+from app.services import audit
+from app.services.notifications import app_path, notify, queue_email
+
+REMINDER_DUE_DAYS = 14
+DIGEST_WAITING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrived: the name its sender gave it and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    """What the owner entered. Only the fields of the proposal's kind are used."""
+
+    completion_date: date | None = None
+    completion_is_month: bool = False
+    new_due: date | None = None
+    new_due_is_month: bool = False
+    reason: str = ""
+    note: str = ""
+    links: str = ""
+
+
+def milestone_state(milestone: Milestone) -> rules.MilestoneState:
+    return rules.MilestoneState(
+        owner_id=milestone.owner_id,
+        removed=milestone.removed,
+        complete=milestone.completed_on is not None,
+        due=milestone.due,
+        due_is_month=milestone.due_is_month,
+        revised_due=milestone.revised_due,
+        revised_due_is_month=milestone.revised_due_is_month,
+        comments=milestone.comments or "",
+    )
+
+
+def describe(proposal: Proposal) -> str:
+    """What is proposed, in words: "completion on 3 April 2021", "a revised date of June 2021", "removal"."""
+    return rules.summary_of(
+        rules.Kind(proposal.kind),
+        completion_label=format_plan_date(proposal.completion_date, proposal.completion_is_month),
+        new_due_label=format_plan_date(proposal.new_due, proposal.new_due_is_month),
+    )
+
+
+def check_uploads(uploads: list[Upload], max_bytes: int) -> list[tuple[CheckedFile, bytes]]:
+    """Check every file before anything is stored; the first bad one raises DomainError naming it."""
+    checked = [(check_file(u.filename, u.data, max_bytes), u.data) for u in uploads]
+    names = [c.filename.lower() for c, _ in checked]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate:
+        raise DomainError(f"{duplicate} was chosen twice: choose each file once", field=FILES_FIELD)
+    return checked
+
+
+def deciders(session: Session, proposal: Proposal) -> list[User]:
+    """Everyone who may decide this proposal: the workstream's leads, or its sponsor for a lead's proposal."""
+    workstream_id = proposal.milestone.workstream_id
+    proposer = proposal.proposed_by
+    people = session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.workstream_id == workstream_id, Membership.role.in_([Role.LEAD, Role.SPONSOR]))
+        .where(User.active.is_(True))
+        .distinct()
+        .order_by(User.name)
+    ).all()
+    proposer_roles = proposer.roles_in(workstream_id)
+    return [p for p in people if rules.may_decide(p.id, p.roles_in(workstream_id), proposer.id, proposer_roles)]
+
+
+def propose(
+    session: Session,
+    actor: User,
+    milestone: Milestone,
+    kind: rules.Kind,
+    values: ProposalInput,
+    uploads: list[Upload],
+    *,
+    today: date,
+    max_bytes: int,
+) -> Proposal:
+    """The owner proposes completion (with evidence), a revised date, or removal.
+
+    Raises NotAllowed unless the actor owns the milestone; DomainError(field) for missing or bad values or
+    files (nothing is stored then); DuplicatePending when one of this kind is already waiting.
+    """
+    state = milestone_state(milestone)
+    rules.check_may_propose(actor.id, actor.roles_in(milestone.workstream_id), state, kind)
+    links = split_links(values.links)
+    files = check_uploads(uploads, max_bytes)
+    proposal = Proposal(milestone_id=milestone.id, kind=kind.value, state="pending", version=1, proposed_by_id=actor.id)
+    if kind is rules.Kind.COMPLETION:
+        proposal.note = rules.check_completion(
+            values.completion_date, values.completion_is_month, today, values.note, len(files) + len(links)
+        )
+        proposal.completion_date, proposal.completion_is_month = values.completion_date, values.completion_is_month
+    elif kind is rules.Kind.DATE_CHANGE:
+        proposal.reason = rules.check_date_change(values.new_due, state, values.reason)
+        proposal.new_due, proposal.new_due_is_month = values.new_due, values.new_due_is_month
+        proposal.note = (values.note or "").strip()
+    else:
+        proposal.reason = rules.check_removal(values.reason)
+        proposal.note = (values.note or "").strip()
+    _refuse_duplicate(session, milestone, kind)
+    session.add(proposal)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Two submissions raced past the check above; the partial unique index let one through.
+        session.rollback()
+        raise _duplicate(milestone, kind) from None
+    what = describe(proposal)
+    audit.record(
+        session,
+        actor,
+        "proposal.created",
+        proposal,
+        workstream_id=milestone.workstream_id,
+        milestone_id=milestone.id,
+        summary=f"{actor.name} proposed {what}{_evidence_phrase(len(files), len(links))}",
+        after={"kind": kind.value, "version": 1, "reason": proposal.reason, "note": proposal.note},
+    )
+    _store_evidence(session, actor, proposal, milestone, files, links, "")
+    for person in deciders(session, proposal):
+        notify(
+            session,
+            person,
+            f"{actor.name} proposed {what} for milestone {milestone.reference}",
+            app_path("proposals.detail", proposal_id=proposal.id),
+            subject=f"Decision needed: milestone {milestone.reference}",
+            body=f"{milestone.reference} {milestone.text}\n{_detail_lines(proposal)}",
+        )
+    return proposal
+
+
+def _refuse_duplicate(session: Session, milestone: Milestone, kind: rules.Kind) -> None:
+    waiting = session.scalar(
+        select(Proposal.id).where(
+            Proposal.milestone_id == milestone.id, Proposal.kind == kind.value, Proposal.state == "pending"
+        )
+    )
+    if waiting:
+        raise _duplicate(milestone, kind)
+
+
+def _duplicate(milestone: Milestone, kind: rules.Kind) -> rules.DuplicatePending:
+    return rules.DuplicatePending(
+        f"Milestone {milestone.reference} already has a proposal of {kind.noun} waiting for a decision: "
+        "add evidence to it or withdraw it first",
+        field="kind",
+    )
+
+
+def _evidence_phrase(files: int, links: int) -> str:
+    parts = [f"{files} file{'s' if files != 1 else ''}" if files else "", f"{links} link{'s' if links != 1 else ''}"]
+    parts = [p for p in parts if p and not p.startswith("0 ")]
+    return f" with {' and '.join(parts)}" if parts else ""
+
+
+def _detail_lines(proposal: Proposal) -> str:
+    lines = [f"Proposed: {describe(proposal)}"]
+    if proposal.reason:
+        lines.append(f"Reason: {proposal.reason}")
+    if proposal.note:
+        lines.append(f"Note: {proposal.note}")
+    return "\n".join(lines)
+
+
+def _store_evidence(
+    session: Session,
+    actor: User,
+    proposal: Proposal,
+    milestone: Milestone,
+    files: list[tuple[CheckedFile, bytes]],
+    links: list[str],
+    note: str,
+) -> list[Evidence]:
+    stored = []
+    for checked, data in files:
+        stored.append(
+            Evidence(
+                proposal_id=proposal.id,
+                proposal_version=proposal.version,
+                kind="file",
+                filename=checked.filename,
+                media_type=checked.media_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                content=data,
+                uploaded_by_id=actor.id,
+            )
+        )
+    stored += [
+        Evidence(
+            proposal_id=proposal.id, proposal_version=proposal.version, kind="link", url=link, uploaded_by_id=actor.id
+        )
+        for link in links
+    ]
+    if note:
+        stored.append(
+            Evidence(
+                proposal_id=proposal.id,
+                proposal_version=proposal.version,
+                kind="note",
+                note=note,
+                uploaded_by_id=actor.id,
+            )
+        )
+    session.add_all(stored)
+    session.flush()
+    for item in stored:
+        if item.kind == "file":
+            action, summary = (
+                "evidence.uploaded",
+                (
+                    f"{actor.name} uploaded {item.filename} ({format_size(item.size)}, sha256 {item.sha256[:12]}…) "
+                    f"to version {item.proposal_version}"
+                ),
+            )
+            after = {"filename": item.filename, "size": item.size, "sha256": item.sha256, "media_type": item.media_type}
+        elif item.kind == "link":
+            action, summary = (
+                "evidence.linked",
+                f"{actor.name} added the link {item.url} to version {item.proposal_version}",
+            )
+            after = {"url": item.url}
+        else:
+            action, summary = "evidence.noted", f"{actor.name} added a note to version {item.proposal_version}"
+            after = {"note": item.note}
+        audit.record(
+            session,
+            actor,
+            action,
+            item,
+            workstream_id=milestone.workstream_id,
+            milestone_id=milestone.id,
+            summary=summary,
+            after={**after, "proposal_id": proposal.id, "version": item.proposal_version},
+        )
+    return stored
+
+
+def add_evidence(
+    session: Session,
+    actor: User,
+    proposal: Proposal,
+    uploads: list[Upload],
+    links_text: str,
+    note: str,
+    *,
+    max_bytes: int,
+) -> Proposal:
+    """Add files, links or a note to a pending proposal; this makes a new version, and deciders must see it.
+
+    Raises NotAllowed unless the actor made the proposal; DomainError for nothing given or a bad file or link;
+    AlreadyDecided if it was decided or withdrawn meanwhile.
+    """
+    rules.check_may_add_evidence(actor.id, proposal.proposed_by_id, proposal.state)
+    links = split_links(links_text)
+    files = check_uploads(uploads, max_bytes)
+    note = (note or "").strip()
+    if not files and not links and not note:
+        raise DomainError("Choose a file, enter a link or write a note to add", field=FILES_FIELD)
+    seen = proposal.version
+    bumped = session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.state == "pending", Proposal.version == seen)
+        .values(version=Proposal.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount != 1:
+        raise _conflict(session, proposal.id, seen)
+    session.refresh(proposal)
+    milestone = proposal.milestone
+    audit.record(
+        session,
+        actor,
+        "proposal.new_version",
+        proposal,
+        workstream_id=milestone.workstream_id,
+        milestone_id=milestone.id,
+        summary=f"{actor.name} added evidence to the proposal of {describe(proposal)}: now version {proposal.version}",
+        before={"version": seen},
+        after={"version": proposal.version},
+    )
+    _store_evidence(session, actor, proposal, milestone, files, links, note)
+    for person in deciders(session, proposal):
+        notify(
+            session,
+            person,
+            f"{actor.name} added evidence to the proposal for milestone {milestone.reference} "
+            f"(version {proposal.version})",
+            app_path("proposals.detail", proposal_id=proposal.id),
+            subject=f"New evidence: milestone {milestone.reference}",
+        )
+    return proposal
+
+
+def withdraw(session: Session, actor: User, proposal: Proposal) -> Proposal:
+    """The proposer takes back a pending proposal. Raises NotAllowed for anyone else, AlreadyDecided if decided."""
+    rules.check_may_withdraw(actor.id, proposal.proposed_by_id, proposal.state)
+    now = utcnow()
+    result = session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.state == "pending")
+        .values(state="withdrawn", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise _conflict(session, proposal.id, proposal.version)
+    session.refresh(proposal)
+    milestone = proposal.milestone
+    audit.record(
+        session,
+        actor,
+        "proposal.withdrawn",
+        proposal,
+        workstream_id=milestone.workstream_id,
+        milestone_id=milestone.id,
+        summary=f"{actor.name} withdrew the proposal of {describe(proposal)}",
+        before={"state": "pending"},
+        after={"state": "withdrawn"},
+    )
+    return proposal
+
+
+def decide(
+    session: Session, actor: User, proposal: Proposal, decision: str | None, reason: str, seen_version: int | None
+) -> Proposal:
+    """Approve or reject the version of a proposal its decider saw, and apply an approval to the milestone.
+
+    Raises NotAllowed (the proposer, or not a decider here), DomainError (no decision, rejection without a
+    reason, no version), or DecisionConflict — AlreadyDecided / StaleVersion — when the proposal is no longer
+    pending at that version; the caller answers 409 and rolls back.
+    """
+    milestone = proposal.milestone
+    workstream_id = milestone.workstream_id
+    rules.check_may_decide(
+        actor.id, actor.roles_in(workstream_id), proposal.proposed_by_id, proposal.proposed_by.roles_in(workstream_id)
+    )
+    if proposal.state != "pending":
+        raise _conflict(session, proposal.id, seen_version or proposal.version)
+    chosen, reason = rules.parse_decision(decision, reason)
+    if seen_version is None:
+        raise DomainError("The form is missing the version you saw: reload the page and decide again", field="decision")
+    now = utcnow()
+    result = session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.state == "pending", Proposal.version == seen_version)
+        .values(
+            state=chosen.state.value,
+            decided_by_id=actor.id,
+            decided_at=now,
+            decided_version=seen_version,
+            decision_reason=reason,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise _conflict(session, proposal.id, seen_version)
+    session.refresh(proposal)
+    what = describe(proposal)
+    verb = "approved" if chosen is rules.Decision.APPROVE else "rejected"
+    audit.record(
+        session,
+        actor,
+        f"proposal.{verb}",
+        proposal,
+        workstream_id=workstream_id,
+        milestone_id=milestone.id,
+        summary=f"{actor.name} {verb} the proposal of {what} (version {seen_version})"
+        + (f": {reason}" if reason else ""),
+        before={"state": "pending", "version": seen_version},
+        after={"state": chosen.state.value, "reason": reason},
+    )
+    if chosen is rules.Decision.APPROVE:
+        _apply_to_milestone(session, actor, proposal)
+    notify(
+        session,
+        proposal.proposed_by,
+        f"{actor.name} {verb} your proposal of {what} for milestone {milestone.reference}"
+        + (f": {reason}" if reason else ""),
+        app_path("proposals.detail", proposal_id=proposal.id),
+        subject=f"Proposal {verb}: milestone {milestone.reference}",
+    )
+    return proposal
+
+
+def _apply_to_milestone(session: Session, actor: User, proposal: Proposal) -> None:
+    # Read the milestone again under the row lock (PostgreSQL) or the write lock already held (SQLite), so an edit
+    # made since the page was loaded is not overwritten.
+    milestone = session.execute(
+        select(Milestone)
+        .where(Milestone.id == proposal.milestone_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    kind = rules.Kind(proposal.kind)
+    new_values = rules.milestone_changes(
+        kind,
+        milestone_state(milestone),
+        completion_date=proposal.completion_date,
+        completion_is_month=proposal.completion_is_month,
+        new_due=proposal.new_due,
+        new_due_is_month=proposal.new_due_is_month,
+        reason=proposal.reason,
+    )
+    before, after = audit.changes(milestone, list(new_values), new_values)
+    action, summary = {
+        rules.Kind.COMPLETION: ("milestone.completed", f"Milestone complete on {milestone.completed_on_label}"),
+        rules.Kind.DATE_CHANGE: ("milestone.revised", f"Revised date set to {milestone.revised_due_label}"),
+        rules.Kind.REMOVAL: ("milestone.removed", f"Milestone removed: {proposal.reason}"),
+    }[kind]
+    audit.record(
+        session,
+        actor,
+        action,
+        milestone,
+        milestone_id=milestone.id,
+        summary=f"{summary} (approved proposal)",
+        before=before,
+        after={**after, "proposal_id": proposal.id},
+    )
+
+
+def _conflict(session: Session, proposal_id: int, seen_version: int) -> rules.DecisionConflict:
+    """Roll back and read the proposal as it now is, to say who got there first."""
+    session.rollback()
+    current = session.get(Proposal, proposal_id, options=[joinedload(Proposal.decided_by)], populate_existing=True)
+    return rules.conflict_for(
+        current.state,
+        current.version,
+        seen_version,
+        current.decided_by.name if current.decided_by else None,
+        current.decided_at,
+    )
+
+
+def record_download(session: Session, actor: User, evidence: Evidence) -> None:
+    """Audit that ``actor`` downloaded a file."""
+    milestone = evidence.proposal.milestone
+    audit.record(
+        session,
+        actor,
+        "evidence.downloaded",
+        evidence,
+        workstream_id=milestone.workstream_id,
+        milestone_id=milestone.id,
+        summary=f"{actor.name} downloaded {evidence.filename}",
+        after={"sha256": evidence.sha256},
+    )
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    owner_emails: int
+    digest_emails: int
+
+
+def send_reminders(session: Session, today: date, now: datetime) -> ReminderRun:
+    """Queue the reminder emails a daily cron job sends.
+
+    Owners: one email listing their open milestones due within 14 days or overdue, with no completion waiting
+    for a decision. Deciders: a digest of proposals they may decide that have waited more than 3 days.
+    """
+    pending_completion = (
+        select(Proposal.id)
+        .where(Proposal.milestone_id == Milestone.id, Proposal.kind == "completion", Proposal.state == "pending")
+        .exists()
+    )
+    milestones = session.scalars(
+        select(Milestone)
+        .where(
+            Milestone.removed.is_(False),
+            Milestone.completed_on.is_(None),
+            Milestone.owner_id.is_not(None),
+            func.coalesce(Milestone.revised_due, Milestone.due) <= today + timedelta(days=REMINDER_DUE_DAYS),
+            ~pending_completion,
+        )
+        .options(joinedload(Milestone.owner))
+        .order_by(func.coalesce(Milestone.revised_due, Milestone.due), Milestone.sort_key)
+    ).all()
+    by_owner: dict[int, list[Milestone]] = {}
+    for milestone in milestones:
+        if milestone.owner.active:
+            by_owner.setdefault(milestone.owner_id, []).append(milestone)
+    for items in by_owner.values():
+        owner = items[0].owner
+        lines = [_reminder_line(m, today) for m in items]
+        queue_email(
+            session,
+            owner.email,
+            f"{len(items)} milestone{'s' if len(items) != 1 else ''} due soon or overdue",
+            f"Hello {owner.name},\n\nThese milestones of yours are due within {REMINDER_DUE_DAYS} days or overdue. "
+            "Propose completion with evidence, or ask for a revised date with the reason for delay.\n\n"
+            + "\n".join(lines),
+        )
+
+    waiting = session.scalars(
+        select(Proposal)
+        .where(Proposal.state == "pending", Proposal.created_at < now - timedelta(days=DIGEST_WAITING_DAYS))
+        .options(joinedload(Proposal.milestone), joinedload(Proposal.proposed_by))
+        .order_by(Proposal.created_at, Proposal.id)
+    ).all()
+    digests: dict[int, tuple[User, list[Proposal]]] = {}
+    for proposal in waiting:
+        for person in deciders(session, proposal):
+            digests.setdefault(person.id, (person, []))[1].append(proposal)
+    for person, proposals in digests.values():
+        lines = [
+            f"- {p.milestone.reference}: {describe(p)}, proposed by {p.proposed_by.name} "
+            f"{(now - p.created_at).days} days ago\n  {app_path('proposals.detail', proposal_id=p.id)}"
+            for p in proposals
+        ]
+        queue_email(
+            session,
+            person.email,
+            f"{len(proposals)} proposal{'s' if len(proposals) != 1 else ''} waiting for your decision",
+            f"Hello {person.name},\n\nThese proposals have waited more than {DIGEST_WAITING_DAYS} days:\n\n"
+            + "\n".join(lines),
+        )
+    return ReminderRun(owner_emails=len(by_owner), digest_emails=len(digests))
+
+
+def _reminder_line(milestone: Milestone, today: date) -> str:
+    due_label = milestone.revised_due_label or milestone.due_label
+    days = (milestone.current_due - today).days
+    when = f"overdue by {-days} days" if days < 0 else ("due today" if days == 0 else f"due in {days} days")
+    path = app_path("plan.milestone", milestone_id=milestone.id)
+    return f"- {milestone.reference} {milestone.text} (due {due_label}, {when})\n  {path}"
