@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain import risk as _risk
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -889,20 +891,9 @@ RISKS: tuple[Risk, ...] = (
     ),
 )
 
+# The scoring guidance lives with the risk matrix in app.domain.risk; here it is keyed by the seed's labels.
 RISK_GUIDANCE: dict[tuple[str, str], str] = {
-    ("Noticeable", "Low"): "Accept risks",
-    ("Noticeable", "Medium"): "Accept risks, but monitor risks",
-    ("Noticeable", "High"): "Manage and monitor risks",
-    ("Significant", "Low"): "Risks may be worth accepting with monitoring",
-    ("Significant", "Medium"): "Management effort worthwhile",
-    ("Significant", "High"): "Management effort required",
-    ("Critical", "Low"): "Considerable management required",
-    ("Critical", "Medium"): "Must manage and monitor risks",
-    ("Critical", "High"): "Extensive management required",
+    (impact.label, likelihood.label): text for (impact, likelihood), text in _risk.RISK_GUIDANCE.items()
 }
 
-RED_RISK_NOTE = (
-    "Risks that have a red status (score of 7, 8 or 9) are considered to be unacceptable and are high priority. "
-    "Every effort must be made by management to reduce this level of risk to the council including active "
-    "monitoring by the risk owner."
-)
+RED_RISK_NOTE = _risk.RED_RISK_NOTE

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Self
@@ -65,6 +67,28 @@ RISK_MATRIX: Mapping[tuple[Impact, Likelihood], int] = MappingProxyType(
 )
 
 
+# The seed's scoring guidance: what each cell of the matrix asks of management.
+RISK_GUIDANCE: Mapping[tuple[Impact, Likelihood], str] = MappingProxyType(
+    {
+        (Impact.NOTICEABLE, Likelihood.LOW): "Accept risks",
+        (Impact.NOTICEABLE, Likelihood.MEDIUM): "Accept risks, but monitor risks",
+        (Impact.NOTICEABLE, Likelihood.HIGH): "Manage and monitor risks",
+        (Impact.SIGNIFICANT, Likelihood.LOW): "Risks may be worth accepting with monitoring",
+        (Impact.SIGNIFICANT, Likelihood.MEDIUM): "Management effort worthwhile",
+        (Impact.SIGNIFICANT, Likelihood.HIGH): "Management effort required",
+        (Impact.CRITICAL, Likelihood.LOW): "Considerable management required",
+        (Impact.CRITICAL, Likelihood.MEDIUM): "Must manage and monitor risks",
+        (Impact.CRITICAL, Likelihood.HIGH): "Extensive management required",
+    }
+)
+
+RED_RISK_NOTE = (
+    "Risks that have a red status (score of 7, 8 or 9) are considered to be unacceptable and are high priority. "
+    "Every effort must be made by management to reduce this level of risk to the council including active "
+    "monitoring by the risk owner."
+)
+
+
 def risk_score(likelihood: Likelihood | str, impact: Impact | str) -> int:
     """Return the 1-9 score for a likelihood and impact (members or their text in any case).
 
@@ -88,3 +112,41 @@ def risk_rating(score: int) -> Rag:
     if score >= 4:
         return Rag.AMBER
     return Rag.GREEN
+
+
+def mitigation_overdue(mitigation_date: date | None, as_of: date, closed: bool = False) -> bool:
+    """True when an open risk's mitigation date has passed as at ``as_of``.
+
+    A month-precision date is stored as the month's last day, so "April 2021" is not yet past on 19 April 2021.
+    Closed risks and risks without a date are never overdue. Raises nothing.
+    """
+    return not closed and mitigation_date is not None and mitigation_date < as_of
+
+
+@dataclass(frozen=True)
+class GuidanceCell:
+    """One cell of the scoring-guidance matrix."""
+
+    impact: Impact
+    likelihood: Likelihood
+    score: int
+    guidance: str
+
+    @property
+    def rating(self) -> Rag:
+        """The rating the cell's score gives."""
+        return risk_rating(self.score)
+
+
+def guidance_grid() -> tuple[tuple[GuidanceCell, ...], ...]:
+    """The seed's scoring guidance as rows: impact Noticeable to Critical, each with likelihood Low to High.
+
+    Raises nothing.
+    """
+    return tuple(
+        tuple(
+            GuidanceCell(impact, likelihood, RISK_MATRIX[(impact, likelihood)], RISK_GUIDANCE[(impact, likelihood)])
+            for likelihood in Likelihood
+        )
+        for impact in Impact
+    )

@@ -1,7 +1,19 @@
+from datetime import date
+
 import pytest
 
 from app.domain.rag import Rag
-from app.domain.risk import RISK_MATRIX, Impact, Likelihood, risk_rating, risk_score
+from app.domain.risk import (
+    RED_RISK_NOTE,
+    RISK_GUIDANCE,
+    RISK_MATRIX,
+    Impact,
+    Likelihood,
+    guidance_grid,
+    mitigation_overdue,
+    risk_rating,
+    risk_score,
+)
 
 
 @pytest.mark.parametrize(
@@ -131,3 +143,35 @@ def test_labels_are_capitalised_values(member, label):
 def test_values_are_lower_case_strings():
     assert [str(m) for m in Likelihood] == ["low", "medium", "high"]
     assert [str(m) for m in Impact] == ["noticeable", "significant", "critical"]
+
+
+def test_guidance_has_a_text_for_every_cell_of_the_matrix():
+    assert set(RISK_GUIDANCE) == set(RISK_MATRIX)
+    assert RISK_GUIDANCE[(Impact.NOTICEABLE, Likelihood.LOW)] == "Accept risks"
+    assert RISK_GUIDANCE[(Impact.CRITICAL, Likelihood.HIGH)] == "Extensive management required"
+    assert len(set(RISK_GUIDANCE.values())) == 9
+    assert "score of 7, 8 or 9" in RED_RISK_NOTE
+
+
+@pytest.mark.parametrize(
+    ("mitigation_date", "closed", "overdue"),
+    [
+        (date(2021, 4, 18), False, True),
+        (date(2021, 4, 19), False, False),
+        (date(2021, 4, 30), False, False),  # "April 2021" is its last day: not yet past on 19 April
+        (date(2021, 4, 18), True, False),
+        (None, False, False),
+    ],
+)
+def test_mitigation_is_overdue_only_when_its_date_has_passed_on_an_open_risk(mitigation_date, closed, overdue):
+    assert mitigation_overdue(mitigation_date, date(2021, 4, 19), closed) is overdue
+
+
+def test_guidance_grid_follows_the_seed_layout():
+    grid = guidance_grid()
+    assert [row[0].impact for row in grid] == [Impact.NOTICEABLE, Impact.SIGNIFICANT, Impact.CRITICAL]
+    assert [cell.likelihood for cell in grid[0]] == [Likelihood.LOW, Likelihood.MEDIUM, Likelihood.HIGH]
+    assert [[cell.score for cell in row] for row in grid] == [[1, 2, 4], [3, 5, 7], [6, 8, 9]]
+    assert grid[1][1].guidance == "Management effort worthwhile"
+    assert grid[1][1].rating is Rag.AMBER
+    assert grid[2][2].rating is Rag.RED
