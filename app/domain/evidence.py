@@ -165,7 +165,7 @@ def safe_filename(name: str) -> str:
     if "." not in cleaned or not cleaned.rsplit(".", 1)[0].strip(" ._"):
         raise DomainError(f'The file name "{shown}" needs a name and an extension, like report.pdf', field=FILES_FIELD)
     stem, extension = cleaned.rsplit(".", 1)
-    return f"{stem[: 200 - len(extension)]}.{extension}"
+    return f"{stem[: 199 - len(extension)]}.{extension}"
 
 
 def _printable(text: str) -> str:
@@ -280,15 +280,15 @@ def decode_text(data: bytes) -> str | None:
     return None
 
 
-def _check_text_like(filename: str, data: bytes, label: str) -> str:
+def _check_text_like(filename: str, data: bytes, label: str, *, refuse_markup: bool = True) -> str:
     if b"\x00" in data:
         raise DomainError(f"{filename} is not {label}: it contains binary data", field=FILES_FIELD)
     text = decode_text(data)
     if text is None:
         raise DomainError(f"{filename} is not {label}: it is not UTF-8 or Windows text", field=FILES_FIELD)
-    markup = _MARKUP.search(data[:65536])
-    if markup:
-        shown = "SVG" if b"svg" in markup.group(0).lower() else "HTML"
+    window = data[:65536]
+    if refuse_markup and _MARKUP.search(window):
+        shown = "SVG" if re.search(rb"<\s*svg\b", window, re.IGNORECASE) else "HTML"
         raise DomainError(f"{filename} is not {label}: its content looks like {shown}", field=FILES_FIELD)
     return text
 
@@ -302,7 +302,8 @@ def _check_csv(filename: str, data: bytes) -> None:
 
 
 def _check_eml(filename: str, data: bytes) -> None:
-    text = _check_text_like(filename, data, "an email (.eml)")
+    # Mail bodies are often HTML; the headers must come first, so a web page renamed .eml is still refused.
+    text = _check_text_like(filename, data, "an email (.eml)", refuse_markup=False)
     header_block = re.split(r"\r?\n\r?\n", text, maxsplit=1)[0]
     lines = [line for line in header_block.splitlines() if line and line[0] not in " \t"]
     names = {line.split(":", 1)[0].strip().lower() for line in lines if _HEADER_LINE.match(line)}
