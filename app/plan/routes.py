@@ -5,12 +5,13 @@ from sqlalchemy.orm import joinedload
 
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission, Role
+from app.domain.rag import assess_milestone
 from app.extensions import db
 from app.models import AuditEvent, Proposal, Section
 from app.plan import bp
 from app.plan.forms import MilestoneForm, PlanFilterForm, SectionForm
 from app.services import plan as plan_service
-from app.services.plan_view import STATUS_FILTERS, load_plan
+from app.services.plan_view import STATUS_FILTERS, MilestoneRow, load_plan
 from app.web.dates import as_of_arg
 from app.web.forms import apply_domain_error
 from app.web.htmx import redirect_after_post, render_page_or_block
@@ -49,13 +50,17 @@ def _int_or_none(value: str | None) -> int | None:
 def milestone(milestone_id: int):
     milestone = get_milestone_or_404(milestone_id, need=Permission.VIEW_PLAN)
     workstream = milestone.section.workstream
-    plan_row = next(r for r in load_plan(db.session, workstream, as_of_arg()).rows if r.milestone.id == milestone.id)
     proposals = db.session.scalars(
         select(Proposal)
         .where(Proposal.milestone_id == milestone.id)
         .options(joinedload(Proposal.proposed_by), joinedload(Proposal.decided_by))
         .order_by(Proposal.id.desc())
     ).all()
+    pending = frozenset(p.kind for p in proposals if p.state == "pending")
+    assessment = assess_milestone(
+        milestone.facts(pending_completion="completion" in pending), as_of_arg(), workstream.programme.thresholds
+    )
+    plan_row = MilestoneRow(milestone, assessment, pending)
     history = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.milestone_id == milestone.id)
