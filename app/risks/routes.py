@@ -80,47 +80,48 @@ def _risk_form(workstream, risk=None) -> RiskForm:
     return form
 
 
-def _form_page(form: RiskForm, workstream, risk: Risk | None):
-    marked = {(Impact(risk.impact), Likelihood(risk.likelihood)): ["This risk"]} if risk else {}
-    return render_template(
-        "risks/form.html", form=form, workstream=workstream, risk=risk, grid=guidance_grid(), marked=marked
-    )
-
-
 @bp.route("/workstreams/<int:workstream_id>/risks/new", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_RISKS)
 def new(workstream_id: int):
     workstream = get_workstream_or_404(workstream_id, need=Permission.MANAGE_RISKS)
-    form = _risk_form(workstream)
-    if form.validate_on_submit():
-        try:
-            risk = risk_service.add_risk(db.session, current_user, workstream, form.values())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Risk {risk.reference} added", "success")
-            return redirect_after_post(url_for("risks.detail", risk_id=risk.id))
-    return _form_page(form, workstream, None)
+    return _save_risk(
+        _risk_form(workstream),
+        workstream,
+        None,
+        lambda values: risk_service.add_risk(db.session, current_user, workstream, values),
+        "added",
+    )
 
 
 @bp.route("/risks/<int:risk_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_RISKS)
 def edit(risk_id: int):
     risk = get_risk_or_404(risk_id, need=Permission.MANAGE_RISKS)
-    form = _risk_form(risk.workstream, risk)
+    return _save_risk(
+        _risk_form(risk.workstream, risk),
+        risk.workstream,
+        risk,
+        lambda values: risk_service.update_risk(db.session, current_user, risk, values),
+        "saved",
+    )
+
+
+def _save_risk(form: RiskForm, workstream, risk: Risk | None, save, done: str):
+    """Validate, save through the service, then redirect to the risk; otherwise show the form with its errors."""
     if form.validate_on_submit():
         try:
-            risk_service.update_risk(db.session, current_user, risk, form.values())
+            saved = save(form.values())
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(f"Risk {risk.reference} saved", "success")
-            return redirect_after_post(url_for("risks.detail", risk_id=risk.id))
-    return _form_page(form, risk.workstream, risk)
+            flash(f"Risk {saved.reference} {done}", "success")
+            return redirect_after_post(url_for("risks.detail", risk_id=saved.id))
+    marked = {(Impact(risk.impact), Likelihood(risk.likelihood)): ["This risk"]} if risk else {}
+    return render_template(
+        "risks/form.html", form=form, workstream=workstream, risk=risk, grid=guidance_grid(), marked=marked
+    )
 
 
 def _set_closed(risk_id: int, closed: bool):
