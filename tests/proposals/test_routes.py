@@ -374,6 +374,7 @@ def test_notifications_list_and_mark_as_read(world, fresh_milestone, login_as, d
     lead = login_as(world.a.lead)
     response = lead.get(url_for("proposals.notifications"))
     page = parse(response)
+    assert "Notifications 1 unread" in page.select_one(".govuk-service-navigation").get_text(" ", strip=True)
     assert page.select_one("#notification-table caption")
     rows = page.select("#notification-table tbody tr")
     assert len(rows) == 1
