@@ -10,6 +10,20 @@ from app.extensions import db
 
 def register(app: Flask) -> None:
     app.cli.add_command(send_reminders)
+    app.cli.add_command(send_mail)
+
+
+@click.command("send-mail")
+def send_mail() -> None:
+    """Send the queued notification emails over SMTP (MAIL_SERVER); meant for cron every few minutes."""
+    from app.services.notifications import deliver_outbox
+
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo("MAIL_SERVER is not set: mail stays in the outbox.")
+        return
+    sent = deliver_outbox(db.session, current_app.config)
+    db.session.commit()
+    click.echo(f"Sent {sent} email(s).")
 
 
 @click.command("send-reminders")

@@ -123,6 +123,9 @@ def test_lead_approves_completion_and_the_milestone_is_complete(world, fresh_mil
     proposal = _latest(db, fresh_milestone)
     lead = login_as(world.a.lead)
     page = parse(lead.get(url_for("proposals.detail", proposal_id=proposal.id)))
+    summary = page.select_one("#proposal-summary")
+    assert summary.select_one("a")["href"] == url_for("plan.milestone", milestone_id=fresh_milestone.id)
+    assert "Completion on " in summary.get_text()
     assert page.select_one("input[name=version]")["value"] == "1"
     assert page.select_one("button[value=approve]")
     response = lead.post(

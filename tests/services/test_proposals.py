@@ -150,3 +150,33 @@ def test_send_reminders_command_runs_from_cron(app, db, plan):
     assert "Queued 1 owner reminder(s) and 0 decision digest(s); sent 0." in result.output
     bad = app.test_cli_runner().invoke(args=["send-reminders", "--today", "20/03/2030"])
     assert bad.exit_code != 0
+
+
+def test_send_mail_delivers_the_outbox_over_smtp_when_configured(app, db, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            self.host = host
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, message):
+            sent.append((self.host, message["To"], message["Subject"]))
+
+    from app.services import notifications
+
+    monkeypatch.setattr(notifications.smtplib, "SMTP", FakeSMTP)
+    notifications.queue_email(db.session, "lead@example.org", "Decision needed", "Body")
+    db.session.commit()
+    idle = app.test_cli_runner().invoke(args=["send-mail"])
+    assert "MAIL_SERVER is not set" in idle.output
+    app.config["MAIL_SERVER"] = "smtp.example.org"
+    result = app.test_cli_runner().invoke(args=["send-mail"])
+    assert "Sent 1 email(s)." in result.output
+    assert sent == [("smtp.example.org", "lead@example.org", "Decision needed")]
+    assert db.session.scalar(select(OutboxEmail.sent_at)) is not None
