@@ -196,10 +196,7 @@ def withdraw(proposal_id: int):
         abort(400)
     try:
         service.withdraw(db.session, current_user, proposal)
-    except rules.DecisionConflict as error:
-        db.session.rollback()
-        return _detail_conflict(proposal_id, error)
-    except DomainError as error:
+    except DomainError as error:  # decided or withdrawn already
         db.session.rollback()
         return _detail_conflict(proposal_id, error)
     db.session.commit()

@@ -285,6 +285,7 @@ def add_evidence(
     Raises NotAllowed unless the actor made the proposal; DomainError for nothing given or a bad file or link;
     AlreadyDecided if it was decided or withdrawn meanwhile.
     """
+    _settled_conflict(session, actor, proposal)
     rules.check_may_add_evidence(actor.id, proposal.proposed_by_id, proposal.state)
     links = split_links(links_text)
     files = check_uploads(uploads, max_bytes)
@@ -328,6 +329,7 @@ def add_evidence(
 
 def withdraw(session: Session, actor: User, proposal: Proposal) -> Proposal:
     """The proposer takes back a pending proposal. Raises NotAllowed for anyone else, AlreadyDecided if decided."""
+    _settled_conflict(session, actor, proposal)
     rules.check_may_withdraw(actor.id, proposal.proposed_by_id, proposal.state)
     now = utcnow()
     result = session.execute(
@@ -452,6 +454,12 @@ def _apply_to_milestone(session: Session, actor: User, proposal: Proposal) -> No
         before=before,
         after={**after, "proposal_id": proposal.id},
     )
+
+
+def _settled_conflict(session: Session, actor: User, proposal: Proposal) -> None:
+    """Tell the proposer who settled their proposal, and when, rather than only that it is settled."""
+    if actor.id == proposal.proposed_by_id and proposal.state != "pending":
+        raise _conflict(session, proposal.id, proposal.version)
 
 
 def _conflict(session: Session, proposal_id: int, seen_version: int) -> rules.DecisionConflict:

@@ -259,6 +259,9 @@ def test_a_replayed_decision_is_refused_saying_who_decided(world, login_as, db):
     assert f"already approved by {world.a.lead.name} on" in parse(replay).get_text()
     assert _count_actions(db, "proposal.approved") == 1
     assert _count_actions(db, "milestone.completed") == 1
+    late = login_as(world.a.owner).post(url_for("proposals.withdraw", proposal_id=world.a.proposal.id))
+    assert late.status_code == 409
+    assert "already approved by" in parse(late).select_one(".govuk-error-summary").get_text()
 
 
 def _count_actions(db, action: str) -> int:
