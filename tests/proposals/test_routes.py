@@ -393,3 +393,12 @@ def test_notifications_list_and_mark_as_read(world, fresh_milestone, login_as, d
     assert response.status_code == 303
     assert db.session.scalar(select(func.count(Notification.id)).where(Notification.read_at.is_(None))) == 0
     assert parse(lead.get(url_for("proposals.notifications"))).select_one(".govuk-tag--blue") is None
+
+
+def test_a_request_over_the_size_limit_is_refused_before_it_is_read(app, world, fresh_milestone, login_as, db):
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    before = _count(db, Proposal)
+    response = _propose_completion(login_as(world.a.owner), fresh_milestone, files=files(("big.pdf", PDF * 200)))
+    assert response.status_code == 413
+    assert parse(response).select_one("h1").get_text(strip=True) == "The file is too large"
+    assert _count(db, Proposal) == before
