@@ -48,9 +48,11 @@ def create_app(config: Config | None = None) -> Flask:
 
     from app.web.errors import register_error_handlers
     from app.web.security import register_security_headers
+    from app.web.sql_count import register_sql_count
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_sql_count(app)
 
     from app.cli import register_cli
 

@@ -1,0 +1,1 @@
+"""Load benchmark: a synthetic programme (seed), a bare-Flask ceiling and the runner behind ``make bench``."""

@@ -1,0 +1,10 @@
+"""gunicorn settings the benchmark serves Highlight (and the ceiling) with: ``gunicorn -c bench/gunicorn_conf.py``.
+
+Two sync workers, as the brief's machine has two cores. The worker count and bind address come from the
+command line.
+"""
+
+worker_class = "sync"
+workers = 2
+accesslog = None
+loglevel = "warning"
