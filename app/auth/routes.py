@@ -1,5 +1,6 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from app.auth import bp
 from app.auth.forms import SignInForm
@@ -13,7 +14,8 @@ from app.web.urls import safe_next
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    # Memberships with the user, in one statement: every page checks permissions against them.
+    return db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
 
 
 def _sign_in_limit() -> str:
