@@ -13,10 +13,12 @@ from bs4 import BeautifulSoup
 from flask import g
 from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db as _db
+from app.services import users
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -80,10 +82,53 @@ def _migrate(url: str, instance_dir: Path) -> None:
         _db.engine.dispose()
 
 
+class _TemplateCache(BytecodeCache):
+    """Compiled templates kept in memory for the whole run. Every test builds a new app, and a new app would
+    otherwise compile every template (GOV.UK Frontend's macros are large) again; a changed source still recompiles."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _TemplateCache()
+
+
+def make_test_app(database_uri: str, instance_dir: Path):
+    """The app under test: TestConfig on the given database, signed-in test clients, shared compiled templates."""
+    app = create_app(TestConfig(database_uri, instance_dir))
+    app.test_client_class = FlaskLoginClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    return app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hash_each_password_once():
+    """argon2id with its real parameters is slow on purpose (most of the demo's load time), and a run hashes the
+    same few passwords over and over: hash each once, then hand out that same real hash (salt included)."""
+    hashes: dict[str, str] = {}
+    original = users.hash_password
+
+    def hash_password(password: str) -> str:
+        if password not in hashes:
+            hashes[password] = original(password)
+        return hashes[password]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "hash_password", hash_password)
+        yield
+
+
 @pytest.fixture
 def app(database_template, tmp_path):
-    app = create_app(TestConfig(database_template(tmp_path), tmp_path))
-    app.test_client_class = FlaskLoginClient
+    app = make_test_app(database_template(tmp_path), tmp_path)
 
     # pytest-flask keeps one app context open for the test, so every request shares its ``g``. Forget the
     # user Flask-Login cached there, as a real server (one context per request) would.

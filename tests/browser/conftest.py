@@ -22,13 +22,12 @@ import pytest
 from flask import Flask, url_for
 from werkzeug.serving import make_server
 
-from app import create_app
-from app.config import TestConfig
 from app.demo import data
 from app.extensions import db as _db
 from app.models import Workstream
 from app.services.demo import load_demo
 from tests.browser_setup import CHROMIUM
+from tests.conftest import make_test_app
 
 PASSWORD = "browser demo password"
 # The network here is closed: these stop chromium from reaching out (and flooding refused connections).
@@ -42,13 +41,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def pytest_collection_modifyitems(items):
-    # One worker runs every browser test, so the browser starts once and each module's demo loads once.
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -112,9 +104,8 @@ class LiveServer:
 def demo_server(browser, database_template, tmp_path_factory):
     """The app with the demo loaded, served on 127.0.0.1 on a free port, CSRF on (real forms)."""
     tmp: Path = tmp_path_factory.mktemp("live")
-    config = TestConfig(database_template(tmp), tmp)
-    config.WTF_CSRF_ENABLED = True
-    app = create_app(config)
+    app = make_test_app(database_template(tmp), tmp)
+    app.config["WTF_CSRF_ENABLED"] = True
     with app.app_context():
         load_demo(_db.session, PASSWORD)
         _db.session.commit()
