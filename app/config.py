@@ -54,6 +54,10 @@ class Config:
     RATELIMIT_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
+    # Days before a board meeting that `flask send-meeting-reminders` reminds owners, the lead and the sponsor.
+    REMINDER_DAYS_OWNERS = int(os.environ.get("REMINDER_DAYS_OWNERS", 10))
+    REMINDER_DAYS_LEAD = int(os.environ.get("REMINDER_DAYS_LEAD", 5))
+    REMINDER_DAYS_SPONSOR = int(os.environ.get("REMINDER_DAYS_SPONSOR", 2))
 
     def __init__(self, instance_dir: Path | None = None):
         instance_dir = instance_dir or Path(os.environ.get("HIGHLIGHT_INSTANCE", INSTANCE_DIR))

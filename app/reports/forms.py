@@ -1,0 +1,88 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from app.domain.rag import Rag
+from app.services.report_model import NARRATIVE_FIELDS
+from app.web.forms import PlanDateField
+
+MONTH_HINT = "For example, January 2021 or 31/03/2021"
+NARRATIVE_LABELS = {
+    "barriers": "Potential barriers",
+    "action_required": "Action required",
+    "progress": "Progress to date",
+    "next_activity": "Activity for the next period",
+}
+BULLET_HINT = 'Start a line with "- " to make it a bullet point'
+
+
+class StartReportForm(FlaskForm):
+    meeting_id = RadioField(
+        "Which board meeting is the report for?",
+        coerce=int,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select a board meeting")],
+    )
+    submit = SubmitField("Start the report", widget=GovSubmitInput())
+
+
+class ReportForm(FlaskForm):
+    """The draft's header and RAG; ``for_sections`` adds each section's four narrative boxes."""
+
+    period_from = PlanDateField("Progress to date: from", description=MONTH_HINT)
+    period_to = PlanDateField("Progress to date: to", description=MONTH_HINT)
+    next_from = PlanDateField("Activity for the next period: from", description=MONTH_HINT)
+    next_to = PlanDateField("Activity for the next period: to", description=MONTH_HINT)
+    introduction = TextAreaField("Introduction", widget=GovTextArea(), validators=[Optional(), Length(max=20000)])
+    completed_by_id = SelectField("Report completed by", coerce=int, widget=GovSelect(), validators=[Optional()])
+    reported_rag = RadioField("Reported RAG status", widget=GovRadioInput(), validators=[Optional()])
+    override_justification = TextAreaField(
+        "Why you report a RAG other than the computed one",
+        description="Required when the reported RAG differs from the computed RAG. The report shows both.",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=20000)],
+    )
+    rag_reason = TextAreaField("Reason for RAG", widget=GovTextArea(), validators=[Optional(), Length(max=20000)])
+    submit = SubmitField("Save draft", widget=GovSubmitInput())
+
+    @classmethod
+    def for_sections(cls, sections) -> type["ReportForm"]:
+        """A form class with ``s<section id>_<field>`` text boxes for each section."""
+        attrs = {}
+        for section in sections:
+            for name in NARRATIVE_FIELDS:
+                attrs[section_field(section.id, name)] = TextAreaField(
+                    f"{NARRATIVE_LABELS[name]} (section {section.number})",
+                    description=BULLET_HINT if name in ("progress", "next_activity") else None,
+                    widget=GovTextArea(),
+                    validators=[Optional(), Length(max=20000)],
+                )
+        return type("SectionedReportForm", (cls,), attrs)
+
+    def rag_choices(self, computed: Rag) -> None:
+        self.reported_rag.choices = [("", f"As computed: {computed.label}")] + [(r.value, r.label) for r in Rag]
+
+
+def section_field(section_id: int, name: str) -> str:
+    return f"s{section_id}_{name}"
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: only the CSRF token travels."""
+
+
+class ReturnForm(FlaskForm):
+    comments = TextAreaField(
+        "Comments for the project lead",
+        description="Say what needs to change before you can sign the report off",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter your comments for the project lead"), Length(max=20000)],
+    )
+    submit = SubmitField("Return with comments", widget=GovSubmitInput())
+
+
+class SignOffForm(FlaskForm):
+    snapshot_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    submit = SubmitField("Sign off this report", widget=GovSubmitInput())

@@ -1,0 +1,635 @@
+"""Highlight report use cases: drafting, the narrative, the reported RAG, submission, sign-off and reminders.
+
+Each takes a session and the acting user, applies app.domain.reports, writes, audits and notifies. Callers
+commit. Links in notifications are passed in by the caller (the web layer knows its URLs).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.domain.errors import DomainError, NotAllowed
+from app.domain.permissions import Role
+from app.domain.rag import Rag
+from app.domain.reports import (
+    Change,
+    ReminderDays,
+    ReminderKind,
+    ReportAction,
+    ReportState,
+    check_reported_rag,
+    diff_reports,
+    is_override,
+    needs_reminder,
+    reminders_due,
+    transition,
+)
+from app.models import AuditEvent, BoardMeeting, Report, ReportSnapshot, Section, SectionNarrative, User, Workstream
+from app.models._base import utcnow
+from app.services import audit
+from app.services.notifications import notify
+from app.services.plan_view import load_plan
+from app.services.report_model import (
+    NARRATIVE_FIELDS,
+    build_live,
+    canonical_json,
+    document_for_submission,
+    draft_as_of,
+    from_snapshot,
+    latest_snapshot,
+    sha256_of,
+    to_contract,
+    verified_body,
+)
+
+HEADER_FIELDS = [
+    "period_from",
+    "period_from_is_month",
+    "period_to",
+    "period_to_is_month",
+    "next_from",
+    "next_from_is_month",
+    "next_to",
+    "next_to_is_month",
+    "introduction",
+    "completed_by_id",
+    "rag_reason",
+]
+RAG_FIELDS = ["reported_rag", "override_justification"]
+PERIODS = (("period_from", "period_to", "reporting period"), ("next_from", "next_to", "next period"))
+# Who may be named as having completed the report.
+COMPLETER_ROLES = (Role.LEAD, Role.OWNER, Role.SPONSOR)
+
+
+def _check(action: ReportAction, report: Report, actor: User) -> ReportState:
+    return transition(
+        action,
+        report.state,
+        actor.roles_in(report.workstream_id),
+        actor_id=actor.id,
+        submitted_by_id=report.submitted_by_id,
+    )
+
+
+# Drafting -----------------------------------------------------------------------------------------------------
+
+
+def meetings_without_report(session: Session, workstream: Workstream) -> list[BoardMeeting]:
+    """The programme's meetings this workstream has no report for yet, soonest first."""
+    taken = select(Report.meeting_id).where(Report.workstream_id == workstream.id)
+    return list(
+        session.scalars(
+            select(BoardMeeting)
+            .where(BoardMeeting.programme_id == workstream.programme_id, BoardMeeting.id.not_in(taken))
+            .order_by(BoardMeeting.date, BoardMeeting.name)
+        )
+    )
+
+
+def previous_report(session: Session, workstream_id: int, before: date) -> Report | None:
+    """The workstream's report for the latest meeting before ``before``, whatever its state."""
+    return session.scalar(
+        select(Report)
+        .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)
+        .where(Report.workstream_id == workstream_id, BoardMeeting.date < before)
+        .order_by(BoardMeeting.date.desc(), Report.id.desc())
+        .limit(1)
+    )
+
+
+def create_report(session: Session, actor: User, workstream: Workstream, meeting: BoardMeeting | None) -> Report:
+    """Start the workstream's report for ``meeting``, starting from the previous report's text.
+
+    The previous report's introduction, reason for RAG and each section's narrative are copied; its next
+    period becomes this report's reporting period. Raises NotAllowed unless the actor leads the workstream,
+    DomainError(field="meeting_id") for a missing meeting, one of another programme, or one already reported on.
+    """
+    if Role.LEAD not in actor.roles_in(workstream.id):
+        raise NotAllowed("Only the workstream's project lead can start a report")
+    if meeting is None or meeting.programme_id != workstream.programme_id:
+        raise DomainError("Select a board meeting", field="meeting_id")
+    if session.scalar(select(Report.id).where(Report.workstream_id == workstream.id, Report.meeting_id == meeting.id)):
+        raise DomainError(
+            f"There is already a report for {meeting.name} on {meeting.date:%-d %B %Y}", field="meeting_id"
+        )
+
+    earlier = previous_report(session, workstream.id, meeting.date)
+    report = Report(workstream_id=workstream.id, meeting_id=meeting.id, state=ReportState.DRAFT.value)
+    report.completed_by_id = actor.id
+    report.introduction = ""
+    report.rag_reason = ""
+    report.override_justification = ""
+    report.returned_comments = ""
+    if earlier is not None:
+        report.introduction = earlier.introduction or ""
+        report.rag_reason = earlier.rag_reason or ""
+        report.period_from, report.period_from_is_month = earlier.next_from, earlier.next_from_is_month
+        report.period_to, report.period_to_is_month = earlier.next_to, earlier.next_to_is_month
+    session.add(report)
+    session.flush()
+    copied = {}
+    if earlier is not None:
+        copied = {
+            n.section_id: n
+            for n in session.scalars(select(SectionNarrative).where(SectionNarrative.report_id == earlier.id))
+        }
+    for section in session.scalars(select(Section).where(Section.workstream_id == workstream.id)):
+        source = copied.get(section.id)
+        session.add(
+            SectionNarrative(
+                report_id=report.id,
+                section_id=section.id,
+                **{name: (getattr(source, name) or "") if source else "" for name in NARRATIVE_FIELDS},
+            )
+        )
+    audit.record(
+        session,
+        actor,
+        "report.created",
+        report,
+        summary=f"Draft report for {meeting.name} {meeting.date:%-d %B %Y}"
+        + (f", starting from the report for {earlier.meeting.date:%-d %B %Y}" if earlier else ""),
+        after={"meeting_id": meeting.id, "copied_from_report_id": earlier.id if earlier else None},
+    )
+    return report
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What a save changed, and what it could not save (a DomainError per field left as it was)."""
+
+    changed: bool
+    problems: tuple[DomainError, ...] = ()
+
+
+def save_report(
+    session: Session,
+    actor: User,
+    report: Report,
+    values: dict,
+    *,
+    today: date,
+    partial: bool = False,
+) -> SaveOutcome:
+    """Save the draft's header, reported RAG and narratives from ``values`` (keys absent are left alone).
+
+    ``values["narratives"]`` maps a section id to its texts. With ``partial`` (autosave) a problem with one
+    part (a reporting period, the reported RAG) leaves that part unsaved and is returned, while the rest is
+    saved; otherwise the first problem is raised before anything changes.
+    Raises NotAllowed unless the actor leads the workstream, ReportStateError unless the report is a draft,
+    DomainError(field) for a period ending before it starts, an unknown "completed by", or a RAG other than
+    the computed one without a justification.
+    """
+    _check(ReportAction.EDIT, report, actor)
+    values = dict(values)
+    problems: list[DomainError] = []
+    for check in (_check_periods, _check_completed_by, _check_rag):
+        try:
+            check(session, report, values, today)
+        except DomainError as error:
+            if not partial:
+                raise
+            problems.append(error)
+            for key in _keys_of(error.field):
+                values.pop(key, None)
+
+    before, after = audit.changes(report, HEADER_FIELDS, values)
+    rag_before, rag_after = audit.changes(report, RAG_FIELDS, values)
+    if after:
+        audit.record(session, actor, "report.updated", report, before=before, after=after)
+    if rag_after:
+        audit.record(
+            session,
+            actor,
+            "report.rag_overridden"
+            if is_override(_computed(session, report, today), report.reported_rag)
+            else "report.rag_reported",
+            report,
+            summary=f"Reported RAG {report.reported_rag or 'as computed'}",
+            before=rag_before,
+            after=rag_after,
+        )
+    narratives_changed = _save_narratives(session, actor, report, values.get("narratives") or {})
+    return SaveOutcome(bool(after or rag_after or narratives_changed), tuple(problems))
+
+
+def _keys_of(field: str | None) -> list[str]:
+    if field in ("reported_rag", "override_justification"):
+        return RAG_FIELDS
+    for start, end, _label in PERIODS:
+        if field in (start, end):
+            return [start, f"{start}_is_month", end, f"{end}_is_month"]
+    return [field] if field else []
+
+
+def _check_periods(session, report: Report, values: dict, today: date) -> None:
+    for start, end, label in PERIODS:
+        first = values.get(start, getattr(report, start))
+        last = values.get(end, getattr(report, end))
+        if first and last and last < first:
+            raise DomainError(f"The {label} must end on or after the date it starts", field=end)
+
+
+def _check_completed_by(session, report: Report, values: dict, today: date) -> None:
+    user_id = values.get("completed_by_id")
+    if user_id is None:
+        return
+    user = session.get(User, user_id)
+    if user is None or not (user.roles_in(report.workstream_id) & set(COMPLETER_ROLES)):
+        raise DomainError("Select who completed the report", field="completed_by_id")
+
+
+def _check_rag(session, report: Report, values: dict, today: date) -> None:
+    if "reported_rag" not in values and "override_justification" not in values:
+        return
+    chosen = values.get("reported_rag", report.reported_rag) or None
+    if chosen is not None:
+        Rag(chosen)
+    values["reported_rag"] = chosen
+    justification = (values.get("override_justification", report.override_justification) or "").strip()
+    values["override_justification"] = justification
+    check_reported_rag(_computed(session, report, today), chosen, justification)
+
+
+def _computed(session: Session, report: Report, today: date) -> Rag:
+    return load_plan(session, report.workstream, draft_as_of(report, today)).assessment.rag
+
+
+def _save_narratives(session: Session, actor: User, report: Report, narratives: dict) -> bool:
+    if not narratives:
+        return False
+    existing = {
+        n.section_id: n
+        for n in session.scalars(select(SectionNarrative).where(SectionNarrative.report_id == report.id))
+    }
+    sections = {s.id: s for s in session.scalars(select(Section).where(Section.workstream_id == report.workstream_id))}
+    changed = False
+    for section_id, texts in narratives.items():
+        section = sections.get(section_id)
+        if section is None:
+            continue
+        narrative = existing.get(section_id)
+        if narrative is None:
+            narrative = SectionNarrative(report_id=report.id, section_id=section_id)
+            for name in NARRATIVE_FIELDS:
+                setattr(narrative, name, "")
+            session.add(narrative)
+            session.flush()
+        clean = {name: texts[name] for name in NARRATIVE_FIELDS if name in texts}
+        before, after = audit.changes(narrative, list(NARRATIVE_FIELDS), clean)
+        if after:
+            changed = True
+            audit.record(
+                session,
+                actor,
+                "report.narrative_saved",
+                report,
+                summary=f"Section {section.number} narrative",
+                before=before,
+                after=after,
+            )
+    return changed
+
+
+# The lifecycle -------------------------------------------------------------------------------------------------
+
+
+def _people(report: Report, role: Role) -> list[User]:
+    return report.workstream.members_with(role)
+
+
+def _when(report: Report) -> str:
+    return f"{report.meeting.name} on {report.meeting.date:%-d %B %Y}"
+
+
+def submit_report(
+    session: Session, actor: User, report: Report, *, now: datetime | None = None, link: str = ""
+) -> ReportSnapshot:
+    """Submit the draft for sign-off: freeze it as a new snapshot (canonical JSON and its sha256).
+
+    The reported RAG is checked again as at the submission date. The sponsor is told.
+    Raises NotAllowed unless the actor leads the workstream, ReportStateError unless it is a draft,
+    DomainError(field="override_justification") if the reported RAG now differs from the computed one
+    without a justification.
+    """
+    target = _check(ReportAction.SUBMIT, report, actor)
+    now = now or utcnow()
+    document = document_for_submission(session, report, actor.name, now)
+    rag = document["rag"]
+    check_reported_rag(rag["computed"], report.reported_rag, report.override_justification)
+    body = canonical_json(document)
+    sequence = (
+        session.scalar(select(func.max(ReportSnapshot.sequence)).where(ReportSnapshot.report_id == report.id)) or 0
+    ) + 1
+    snapshot = ReportSnapshot(
+        report_id=report.id,
+        sequence=sequence,
+        body=body,
+        sha256=sha256_of(body),
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    session.add(snapshot)
+    report.state = target.value
+    report.submitted_at = now
+    report.submitted_by_id = actor.id
+    report.returned_comments = ""
+    # Recorded so every reader (previous RAG, overviews) finds what the report states without its snapshot.
+    report.reported_rag = rag["reported"]
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "report.submitted",
+        report,
+        summary=f"Submitted for sign-off (snapshot {sequence}, sha256 {snapshot.sha256})",
+        after={
+            "state": target.value,
+            "snapshot_id": snapshot.id,
+            "sha256": snapshot.sha256,
+            "as_of": document["as_of"],
+        },
+    )
+    for sponsor in _people(report, Role.SPONSOR):
+        notify(
+            session, sponsor, f"{report.workstream.name} report for {_when(report)} is ready for your sign-off", link
+        )
+    return snapshot
+
+
+def withdraw_report(session: Session, actor: User, report: Report, *, link: str = "") -> None:
+    """Take a submitted report back to draft before sign-off. The sponsor is told.
+
+    Raises NotAllowed unless the actor leads the workstream, ReportStateError unless it awaits sign-off.
+    """
+    target = _check(ReportAction.WITHDRAW, report, actor)
+    _back_to_draft(session, report, target)
+    audit.record(
+        session, actor, "report.withdrawn", report, before={"state": "awaiting_sign_off"}, after={"state": target.value}
+    )
+    for sponsor in _people(report, Role.SPONSOR):
+        notify(
+            session, sponsor, f"{report.workstream.name} report for {_when(report)} was withdrawn by {actor.name}", link
+        )
+
+
+def _back_to_draft(session: Session, report: Report, target: ReportState) -> None:
+    """A reported RAG that only followed the computed one at submission follows it again in the draft."""
+    snapshot = latest_snapshot(session, report)
+    if snapshot is not None:
+        computed = json.loads(verified_body(snapshot))["rag"]["computed"]
+        if report.reported_rag == computed and not (report.override_justification or "").strip():
+            report.reported_rag = None
+    report.state = target.value
+
+
+def return_report(session: Session, actor: User, report: Report, comments: str, *, link: str = "") -> None:
+    """The sponsor sends the report back to draft with comments. The lead is told.
+
+    Raises NotAllowed unless the actor is the workstream's sponsor, ReportStateError unless it awaits
+    sign-off, DomainError(field="comments") without comments.
+    """
+    target = _check(ReportAction.RETURN, report, actor)
+    comments = (comments or "").strip()
+    if not comments:
+        raise DomainError("Enter your comments for the project lead", field="comments")
+    _back_to_draft(session, report, target)
+    report.returned_comments = comments
+    audit.record(
+        session,
+        actor,
+        "report.returned",
+        report,
+        summary="Returned with comments",
+        before={"state": "awaiting_sign_off"},
+        after={"state": target.value, "comments": comments},
+    )
+    for person in _report_leads(report):
+        notify(
+            session,
+            person,
+            f"{report.workstream.name} report for {_when(report)} was returned by {actor.name}: {comments}",
+            link,
+        )
+
+
+def _report_leads(report: Report) -> list[User]:
+    leads = {u.id: u for u in _people(report, Role.LEAD)}
+    if report.submitted_by is not None:
+        leads.setdefault(report.submitted_by.id, report.submitted_by)
+    return list(leads.values())
+
+
+def sign_off_report(
+    session: Session,
+    actor: User,
+    report: Report,
+    snapshot_id: int | None,
+    *,
+    now: datetime | None = None,
+    link: str = "",
+) -> ReportSnapshot:
+    """The sponsor signs off exactly the snapshot they read. The report is then frozen for good. The lead is told.
+
+    Raises NotAllowed unless the actor is the sponsor (and not the submitter), ReportStateError unless it
+    awaits sign-off, DomainError(field="snapshot_id") if the report was resubmitted since the sponsor read it,
+    SnapshotIntegrityError if the snapshot fails its hash check.
+    """
+    target = _check(ReportAction.SIGN_OFF, report, actor)
+    snapshot = latest_snapshot(session, report)
+    if snapshot is None or snapshot.id != snapshot_id:
+        raise DomainError(
+            "The report was changed and submitted again since you opened it. Read it again before signing off",
+            field="snapshot_id",
+        )
+    verified_body(snapshot)
+    now = now or utcnow()
+    report.state = target.value
+    report.signed_off_at = now
+    report.signed_off_by_id = actor.id
+    audit.record(
+        session,
+        actor,
+        "report.signed_off",
+        report,
+        summary=f"Signed off snapshot {snapshot.sequence} (sha256 {snapshot.sha256})",
+        before={"state": "awaiting_sign_off"},
+        after={"state": target.value, "snapshot_id": snapshot.id, "sha256": snapshot.sha256},
+    )
+    session.flush()
+    for person in _report_leads(report):
+        notify(
+            session, person, f"{report.workstream.name} report for {_when(report)} was signed off by {actor.name}", link
+        )
+    return snapshot
+
+
+def changes_since_submission(session: Session, report: Report, today: date) -> tuple[Change, ...]:
+    """What changed in live data since the report was submitted: computed RAG, milestones and risks.
+
+    Live data is read as at today, never later than the meeting. Empty for a draft.
+    Raises SnapshotIntegrityError if the snapshot fails its hash check.
+    """
+    if not ReportState(report.state).frozen:
+        return ()
+    submitted = to_contract(from_snapshot(session, report))
+    live = to_contract(build_live(session, report.workstream, draft_as_of(report, today), report=report))
+    return diff_reports(submitted, live)
+
+
+def reports_for(session: Session, workstream_id: int) -> list[Report]:
+    """The workstream's reports, latest meeting first."""
+    return list(
+        session.scalars(
+            select(Report)
+            .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)
+            .where(Report.workstream_id == workstream_id)
+            .options(joinedload(Report.meeting))
+            .order_by(BoardMeeting.date.desc())
+        )
+    )
+
+
+# Reminders -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: ReminderKind
+    user: User
+    meeting: BoardMeeting
+    workstream: Workstream
+    text: str
+
+
+def send_meeting_reminders(
+    session: Session,
+    today: date,
+    days: ReminderDays,
+    *,
+    plan_link: Callable[[Workstream], str] = lambda workstream: "",
+    report_link: Callable[[Report | None, Workstream], str] = lambda report, workstream: "",
+) -> list[Reminder]:
+    """Remind people before each coming meeting; each reminder goes once per meeting and workstream.
+
+    Owners of open milestones due by the meeting, ``days.owners`` before it; the lead while the report is not
+    submitted, ``days.lead`` before; the sponsor while it is not signed off, ``days.sponsor`` before. Sending
+    is recorded in the audit trail, which is also how a reminder already sent is recognised.
+    """
+    sent: list[Reminder] = []
+    meetings = session.scalars(select(BoardMeeting).where(BoardMeeting.date >= today).order_by(BoardMeeting.date))
+    for meeting in meetings:
+        kinds = reminders_due(today, meeting.date, days)
+        if not kinds:
+            continue
+        workstreams = session.scalars(
+            select(Workstream).where(Workstream.programme_id == meeting.programme_id).order_by(Workstream.name)
+        ).all()
+        for workstream in workstreams:
+            report = session.scalar(
+                select(Report).where(Report.workstream_id == workstream.id, Report.meeting_id == meeting.id)
+            )
+            for kind in sorted(kinds):
+                if not needs_reminder(kind, report.state if report else None):
+                    continue
+                if _already_reminded(session, meeting, workstream, kind):
+                    continue
+                batch = _reminders(session, kind, meeting, workstream, report, today)
+                for reminder in batch:
+                    link = plan_link(workstream) if kind is ReminderKind.OWNERS else report_link(report, workstream)
+                    notify(session, reminder.user, reminder.text, link)
+                audit.record(
+                    session,
+                    None,
+                    f"reminder.{kind.value}",
+                    meeting,
+                    workstream_id=workstream.id,
+                    summary=f"{len(batch)} reminder(s) before {meeting.name} on {meeting.date:%-d %B %Y}",
+                    after={"to": sorted(r.user.email for r in batch)},
+                )
+                sent += batch
+    return sent
+
+
+def _already_reminded(session: Session, meeting: BoardMeeting, workstream: Workstream, kind: ReminderKind) -> bool:
+    return bool(
+        session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == f"reminder.{kind.value}",
+                AuditEvent.object_type == "boardmeeting",
+                AuditEvent.object_id == meeting.id,
+                AuditEvent.workstream_id == workstream.id,
+            )
+        )
+    )
+
+
+def _reminders(session, kind, meeting, workstream, report, today) -> list[Reminder]:
+    when = f"{meeting.name} on {meeting.date:%-d %B %Y}"
+    if kind is ReminderKind.OWNERS:
+        by_owner: dict[int, tuple[User, list[str]]] = {}
+        for row in load_plan(session, workstream, today).rows:
+            owner = row.milestone.owner
+            if owner is None or not row.assessment.is_open or row.milestone.current_due > meeting.date:
+                continue
+            by_owner.setdefault(owner.id, (owner, []))[1].append(row.milestone.reference)
+        return [
+            Reminder(
+                kind,
+                owner,
+                meeting,
+                workstream,
+                f"{workstream.name}: milestones {', '.join(refs)} are due by {when}. "
+                "Propose completion with evidence, or ask for a revised date.",
+            )
+            for owner, refs in by_owner.values()
+        ]
+    if kind is ReminderKind.LEAD:
+        text = f"{workstream.name}: the highlight report for {when} has not been submitted for sign-off yet."
+        return [Reminder(kind, lead, meeting, workstream, text) for lead in workstream.members_with(Role.LEAD)]
+    text = f"{workstream.name}: the highlight report for {when} has not been signed off yet."
+    return [Reminder(kind, sponsor, meeting, workstream, text) for sponsor in workstream.members_with(Role.SPONSOR)]
+
+
+@dataclass
+class MeetingReports:
+    meeting: BoardMeeting
+    reports: list[Report]
+
+    @property
+    def signed_off(self) -> list[Report]:
+        return [r for r in self.reports if r.state == ReportState.SIGNED_OFF.value]
+
+
+def reports_by_meeting(session: Session, user: User) -> list[MeetingReports]:
+    """Every report ``user`` may read, grouped by meeting (latest first): drafts and reports awaiting sign-off
+    only where they may read live reports, signed-off reports wherever they may read those."""
+    from app.domain.permissions import Permission
+
+    query = (
+        select(Report)
+        .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)
+        .options(joinedload(Report.meeting), joinedload(Report.workstream))
+        .order_by(BoardMeeting.date.desc(), BoardMeeting.id)
+    )
+    if not user.is_admin:
+        query = query.where(Report.workstream_id.in_(user.workstream_ids()))
+    groups: dict[int, MeetingReports] = {}
+    for report in session.scalars(query):
+        need = (
+            Permission.VIEW_SIGNED_REPORT
+            if report.state == ReportState.SIGNED_OFF.value
+            else Permission.VIEW_LIVE_REPORT
+        )
+        if not user.can(need, report.workstream_id):
+            continue
+        groups.setdefault(report.meeting_id, MeetingReports(report.meeting, [])).reports.append(report)
+    for group in groups.values():
+        group.reports.sort(key=lambda r: r.workstream.name)
+    return list(groups.values())
