@@ -58,9 +58,21 @@ class MilestoneForm(FlaskForm):
         }
 
 
-class PlanFilterForm(FlaskForm):
+class AsAtForm(FlaskForm):
+    """``?as_of=YYYY-MM-DD``: see the plan or the overview as it stood on a date."""
+
     class Meta:
         csrf = False  # a GET filter: nothing changes
 
+    as_of = StringField(
+        "As at",
+        description="Leave blank for today",
+        widget=GovTextInput(),
+        render_kw={"type": "date"},
+        validators=[Optional()],
+    )
+
+
+class PlanFilterForm(AsAtForm):
     owner = SelectField("Owner", coerce=str, widget=GovSelect(), validators=[Optional()])
     status = SelectField("Status", coerce=str, widget=GovSelect(), validators=[Optional()])

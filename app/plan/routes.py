@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -7,10 +7,11 @@ from app.domain.errors import DomainError
 from app.domain.permissions import Permission, Role
 from app.domain.rag import assess_milestone
 from app.extensions import db
-from app.models import AuditEvent, Proposal, Section
+from app.models import AuditEvent, Programme, Proposal, Section
 from app.plan import bp
-from app.plan.forms import MilestoneForm, PlanFilterForm, SectionForm
+from app.plan.forms import AsAtForm, MilestoneForm, PlanFilterForm, SectionForm
 from app.services import plan as plan_service
+from app.services.overview import build_overview
 from app.services.plan_view import STATUS_FILTERS, MilestoneRow, load_plan
 from app.web.dates import as_of_arg
 from app.web.forms import apply_domain_error
@@ -194,3 +195,25 @@ def audit(workstream_id: int):
 def workstream(workstream_id: int):
     get_workstream_or_404(workstream_id, need=Permission.VIEW_PLAN)
     return redirect(url_for("plan.show", workstream_id=workstream_id))
+
+
+@bp.route("/overview")
+@bp.route("/programmes/<int:programme_id>/overview")
+@permission_required(Permission.VIEW_PLAN)
+def overview(programme_id: int | None = None):
+    """Admins see every workstream; others see the workstreams whose plan they may view."""
+    programme = db.get_or_404(Programme, programme_id) if programme_id is not None else None
+    visible = None
+    if not current_user.is_admin:
+        visible = {ws for ws in current_user.workstream_ids() if current_user.can(Permission.VIEW_PLAN, ws)}
+    as_of = as_of_arg()
+    programmes = build_overview(db.session, as_of, visible, programme_id=programme_id)
+    if programme is not None and not programmes and not current_user.is_admin:
+        abort(403)
+    return render_template(
+        "plan/overview.html",
+        programme=programme,
+        programmes=programmes,
+        as_of=as_of,
+        form=AsAtForm(request.args, meta={"csrf": False}),
+    )

@@ -38,7 +38,6 @@ def index(workstream_id: int):
         workstream=workstream,
         register=register,
         rows=register.shown(status),
-        status=status,
         form=form,
         grid=guidance_grid(),
         red_risk_note=RED_RISK_NOTE,

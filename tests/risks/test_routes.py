@@ -138,10 +138,12 @@ def test_register_filter_returns_the_fragment_to_htmx_and_the_page_otherwise(app
     client = login_as(world.a.lead)
     url = url_for("risks.index", workstream_id=world.a.workstream.id, status="all")
     full = client.get(url)
+    assert full.status_code == 200
     assert full.get_data(as_text=True).lstrip().lower().startswith("<!doctype html>")
     assert "HX-Request" in full.headers["Vary"]
 
     fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
     body = fragment.get_data(as_text=True)
     assert "<html" not in body.lower()
     assert "HX-Request" in fragment.headers["Vary"]
