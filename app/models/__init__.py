@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 
 from app.models.audit import AuditEvent, Notification, OutboxEmail
+from app.models.imports import PendingImport
 from app.models.plan import Milestone, Programme, Section, Workstream
 from app.models.proposal import Evidence, Proposal
 from app.models.report import BoardMeeting, Report, ReportSnapshot, SectionNarrative
@@ -15,6 +16,7 @@ __all__ = [
     "Milestone",
     "Notification",
     "OutboxEmail",
+    "PendingImport",
     "Programme",
     "Proposal",
     "Report",

@@ -1,0 +1,94 @@
+"""``flask import-plan``: load an action plan (and its risks) from a spreadsheet."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from app.domain.errors import DomainError
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(import_plan)
+
+
+@click.command("import-plan")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--workstream", "workstream_name", required=True, help="The workstream to import into.")
+@click.option("--programme", "programme_name", help="The workstream's programme (created if missing).")
+@click.option("--risks", "risks_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Risks CSV.")
+@click.option("--dry-run", is_flag=True, help="Check the file and print what would change; write nothing.")
+@click.option("--by", "by_email", help="Email of the user to record as making the import (default: the system).")
+def import_plan(
+    file: Path,
+    workstream_name: str,
+    programme_name: str | None,
+    risks_file: Path | None,
+    dry_run: bool,
+    by_email: str | None,
+) -> None:
+    """Import the milestones (and risks) in FILE, an .xlsx or .csv, into a workstream.
+
+    \b
+    Milestone columns: section, reference, milestone, owner_email, due, revised_due, completed_on, comments
+    (and optionally removed_reason). Risks come from the workbook's "risks" sheet or from --risks FILE.csv:
+    reference, risk, description, likelihood, impact, mitigation, mitigation_date (and optionally owner_email,
+    status). Dates as YYYY-MM-DD, DD/MM/YYYY or Month YYYY. Section: "1. Title", or "1" once the section exists.
+
+    \b
+    The workstream is created if missing: in --programme (itself created if missing); without --programme, in
+    the only programme there is, or in a new "Default programme" if there is none (name the programme when there
+    are several). A milestone or risk whose reference already exists is updated; every change is audited.
+    A row with completed_on becomes an approved completion recorded as imported. An owner who is a user but
+    not yet working on the workstream becomes one of its action owners.
+
+    \b
+    Everything is checked first: any problem is printed with its row and column, the exit status is 1, and
+    nothing is written. --dry-run prints what would be added and updated, and writes nothing.
+    """
+    from app.services import importer, users
+
+    try:
+        actor = None
+        if by_email:
+            actor = users.find_by_email(db.session, by_email)
+            if actor is None:
+                raise DomainError(f"No user has the email {by_email}", field="by")
+        programme, programme_label, workstream = importer.resolve_workstream(
+            db.session, workstream_name, programme_name
+        )
+        prepared = importer.prepare_import(
+            db.session,
+            actor,
+            filename=file.name,
+            content=file.read_bytes(),
+            workstream=workstream,
+            workstream_name=workstream_name.strip(),
+            programme=programme,
+            programme_name=programme_label,
+            risks_filename=risks_file.name if risks_file else None,
+            risks_content=risks_file.read_bytes() if risks_file else None,
+        )
+        if not dry_run:
+            importer.apply_import(db.session, actor, prepared)
+    except importer.ImportFailed as failed:
+        db.session.rollback()
+        for problem in failed.problems:
+            click.echo(f"Error: {problem}", err=True)
+        click.echo(f"Nothing was imported from {file.name}.", err=True)
+        sys.exit(1)
+    except DomainError as error:
+        db.session.rollback()
+        click.echo(f"Error: {error.message}. Nothing was imported from {file.name}.", err=True)
+        sys.exit(1)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run of {file.name} into {prepared.workstream_name}: nothing was written.")
+        click.echo("Would change:" if prepared.has_changes else "Nothing would change.")
+    else:
+        db.session.commit()
+        click.echo(f"Imported {file.name} into {prepared.workstream_name} ({prepared.programme_name}).")
+    for line in prepared.summary_lines():
+        click.echo(line)

@@ -1,0 +1,28 @@
+"""A spreadsheet uploaded for import, kept between its preview and the lead's confirmation.
+
+Kept in the database (not on an app server's disk, nor in the size-limited session cookie) so that any instance
+can serve the confirmation; rows are short-lived and deleted on confirmation or when stale.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from app.extensions import db
+from app.models._base import UTCDateTime, utcnow
+
+
+class PendingImport(db.Model):
+    __tablename__ = "pending_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workstream_id: Mapped[int] = mapped_column(ForeignKey("workstreams.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
