@@ -164,6 +164,10 @@ def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows, first
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(list(row))
+        # Text that looks like a formula ("=HYPERLINK(…)") stays text: never run it, and read it back as written.
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     # Text format keeps Excel from turning 2.10 into 2.1 or "April 2021" into a date.
     for index, column in enumerate(columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter

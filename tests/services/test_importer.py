@@ -1,8 +1,10 @@
 """The plan export re-imports cleanly: into a new workstream it gives the same plan, into its own workstream it
 changes nothing."""
 
+import io
 from datetime import date
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.demo import data
@@ -80,7 +82,7 @@ def build_rich_plan(world):
         due=date(2030, 2, 28),
         revised_due=date(2030, 5, 31),
         revised_due_is_month=True,
-        comments='Moved: waiting for data, "quoted"; and commas',
+        comments='=HYPERLINK("http://example.com","Moved"): waiting for data, "quoted"; and commas',
     )
     gone = make_milestone(a.section, "1.3", due=date(2030, 2, 28))
     plan.remove_milestone(db.session, lead, gone, "No longer needed")
@@ -108,6 +110,15 @@ def test_an_exported_plan_imports_into_a_new_workstream_unchanged(app, world):
 
     assert plan_facts(copy) == plan_facts(world.a.workstream)
     assert risk_facts(copy) == risk_facts(world.a.workstream)
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(app, world):
+    build_rich_plan(world)
+    content = importer.export_plan(db.session, world.a.workstream, True, TODAY)
+    sheet = load_workbook(io.BytesIO(content))["milestones"]
+    cell = next(row[7] for row in sheet.iter_rows(min_row=2) if row[1].value == "1.10")
+    assert cell.data_type == "s"
+    assert cell.value.startswith("=HYPERLINK(")
 
 
 def test_re_importing_an_export_into_its_own_workstream_changes_nothing(app, world):
