@@ -8,3 +8,5 @@ worker_class = "sync"
 workers = 2
 accesslog = None
 loglevel = "warning"
+# Long enough to time a slow export (the budget is 30 s) instead of killing the worker mid-way.
+timeout = 120

@@ -13,6 +13,7 @@ and write the table (docs/benchmarks.md between its result markers, and bench/.d
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -84,6 +85,8 @@ class Server:
         return f"http://{HOST}:{self.port}"
 
     def cpu_ms(self) -> float:
+        """CPU time of the current workers (gunicorn replaces one that times out)."""
+        self.workers = _children(self.process.pid)
         return sum(_cpu_ticks(pid) for pid in self.workers) * 1000 / CLOCK_TICKS
 
     def stop(self) -> None:
@@ -363,12 +366,16 @@ class Bench:
             result = Result(target.key, target.label, target.kind, paths[target.key], ceiling=target.ceiling)
             self.results[target.key] = result
             print(f"{target.label} …", flush=True)
-            if target.kind == PAGE:
-                self.measure_page(target, result)
-            elif target.kind == POST:
-                self.measure_approve(result)
-            elif target.kind == EXPORT:
-                self.measure_export(result, self.session(target.user(self.manifest)))
+            try:
+                if target.kind == PAGE:
+                    self.measure_page(target, result)
+                elif target.kind == POST:
+                    self.measure_approve(result)
+                elif target.kind == EXPORT:
+                    self.measure_export(result, self.session(target.user(self.manifest)))
+            except (OSError, RuntimeError, http.client.HTTPException, subprocess.CalledProcessError) as error:
+                result.note = f"failed: {type(error).__name__}: {error}"[:200]
+                print(f"  {result.note}", flush=True)
             _budgets(target, result)
         return list(self.results.values())
 

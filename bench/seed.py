@@ -13,15 +13,18 @@ import argparse
 import calendar
 import hashlib
 import json
+import logging
 import random
 import secrets
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from app.domain.plan import reference_sort_string
 from app.models import (
@@ -120,6 +123,8 @@ class Manifest:
     viewer: str
     admin: str
     report_ids: dict[str, int]  # workstream id → draft report for the upcoming meeting
+    previous_meeting_id: int = 0  # its reports are signed off by seed_database (the board pack's meeting)
+    previous_report_ids: dict[str, int] = field(default_factory=dict)
     pending: list[tuple[int, int]] = field(default_factory=list)  # (proposal id, workstream id), interleaved
     counts: dict[str, int] = field(default_factory=dict)
     database_url: str = ""
@@ -213,7 +218,7 @@ def populate(conn: Connection, password_hash: str, *, spec: Spec = Spec(), today
         ],
     )
     meeting_date = today + timedelta(days=21)
-    meeting_id, _previous_meeting = rows.insert(
+    meeting_id, previous_meeting_id = rows.insert(
         BoardMeeting,
         [
             {"programme_id": programme_id, "name": "Improvement Board", "date": meeting_date},
@@ -238,6 +243,8 @@ def populate(conn: Connection, password_hash: str, *, spec: Spec = Spec(), today
 
     pending_by_ws: list[list[int]] = []
     report_ids: dict[str, int] = {}
+    before: dict[str, int] = {}
+    meeting_date_before = today - timedelta(days=35)
     for w, ws_id in enumerate(workstream_ids, start=1):
         lead_id = user_ids[email("lead", w)]
         section_ids = rows.insert(
@@ -282,46 +289,23 @@ def populate(conn: Connection, password_hash: str, *, spec: Spec = Spec(), today
         rows.insert(Evidence, evidence)
         pending_by_ws.append([pid for pid, p in zip(proposal_ids, proposals, strict=True) if p["state"] == "pending"])
         rows.insert(Risk, _risks(rng, spec, ws_id, owner_ids, today, now))
-        (report_id,) = rows.insert(
-            Report,
-            [
-                {
-                    "workstream_id": ws_id,
-                    "meeting_id": meeting_id,
-                    "state": "draft",
-                    "period_from": _month_end(today - timedelta(days=60)),
-                    "period_from_is_month": True,
-                    "period_to": _month_end(today),
-                    "period_to_is_month": True,
-                    "next_from": _month_end(today + timedelta(days=31)),
-                    "next_from_is_month": True,
-                    "next_to": _month_end(today + timedelta(days=92)),
-                    "next_to_is_month": True,
-                    "introduction": "This report summarises progress against the workstream's action plan.",
-                    "completed_by_id": lead_id,
-                    "rag_reason": "",
-                    "override_justification": "",
-                    "returned_comments": "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            ],
-        )
-        report_ids[str(ws_id)] = report_id
-        rows.insert(
-            SectionNarrative,
-            [
-                {
-                    "report_id": report_id,
-                    "section_id": section_id,
-                    "barriers": "Capacity in the team while the system upgrade completes.",
-                    "action_required": "None from the board this period.",
-                    "progress": " ".join(_sentence(rng) for _ in range(3)),
-                    "next_activity": " ".join(_sentence(rng) for _ in range(2)),
-                }
-                for section_id in section_ids
-            ],
-        )
+        for meeting, day, ids in ((meeting_id, today, report_ids), (previous_meeting_id, meeting_date_before, before)):
+            (report_id,) = rows.insert(Report, [_report(ws_id, meeting, lead_id, day, now)])
+            ids[str(ws_id)] = report_id
+            rows.insert(
+                SectionNarrative,
+                [
+                    {
+                        "report_id": report_id,
+                        "section_id": section_id,
+                        "barriers": "Capacity in the team while the system upgrade completes.",
+                        "action_required": "None from the board this period.",
+                        "progress": " ".join(_sentence(rng) for _ in range(3)),
+                        "next_activity": " ".join(_sentence(rng) for _ in range(2)),
+                    }
+                    for section_id in section_ids
+                ],
+            )
 
     # Interleave the workstreams' pending proposals so any slice of them spreads over every lead.
     pending = []
@@ -338,9 +322,35 @@ def populate(conn: Connection, password_hash: str, *, spec: Spec = Spec(), today
         viewer=email("viewer"),
         admin=email("admin"),
         report_ids=report_ids,
+        previous_meeting_id=previous_meeting_id,
+        previous_report_ids=before,
         pending=pending,
         counts=rows.counts,
     )
+
+
+def _report(workstream_id: int, meeting_id: int, lead_id: int, day: date, now: datetime) -> dict:
+    """A draft report whose periods end in ``day``'s month."""
+    return {
+        "workstream_id": workstream_id,
+        "meeting_id": meeting_id,
+        "state": "draft",
+        "period_from": _month_end(day - timedelta(days=60)),
+        "period_from_is_month": True,
+        "period_to": _month_end(day),
+        "period_to_is_month": True,
+        "next_from": _month_end(day + timedelta(days=31)),
+        "next_from_is_month": True,
+        "next_to": _month_end(day + timedelta(days=92)),
+        "next_to_is_month": True,
+        "introduction": "This report summarises progress against the workstream's action plan.",
+        "completed_by_id": lead_id,
+        "rag_reason": "",
+        "override_justification": "",
+        "returned_comments": "",
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _milestones(rng, spec: Spec, ws_id, section_ids, owner_ids, today: date, now) -> tuple[list[dict], list[list]]:
@@ -454,10 +464,6 @@ def reset_database(url: str) -> str:
     """
     from flask_migrate import upgrade
 
-    from app import create_app
-    from app.config import Config
-    from app.extensions import db
-
     url_obj = sa.engine.make_url(url)
     if url_obj.drivername in ("postgres", "postgresql"):
         url_obj = url_obj.set(drivername="postgresql+psycopg")
@@ -473,14 +479,47 @@ def reset_database(url: str) -> str:
             conn.execute(sa.text(f'CREATE DATABASE "{url_obj.database}"'))
         admin.dispose()
     url = url_obj.render_as_string(hide_password=False)
+    with _app_context(url):
+        upgrade(revision="heads")
+    return url
+
+
+@contextmanager
+def _app_context(url: str):
+    from app import create_app
+    from app.config import Config
+    from app.extensions import db
+
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     config = Config(instance_dir=DATA_DIR / "instance")
     config.SQLALCHEMY_DATABASE_URI = url
     app = create_app(config)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     with app.app_context():
-        upgrade(revision="heads")
+        yield db.session
+        db.session.remove()
         db.engine.dispose()
-    return url
+
+
+def sign_off_previous_reports(session: Session, manifest: Manifest, today: date) -> int:
+    """Submit and sign off the previous meeting's reports through the report service: the board pack's input.
+
+    Returns how many were signed off (none while the app has no report service).
+    """
+    try:
+        from app.services.reports import sign_off_report, submit_report
+    except ImportError:
+        return 0
+    meeting = session.get(BoardMeeting, manifest.previous_meeting_id)
+    submitted = datetime.combine(meeting.date - timedelta(days=3), datetime.min.time(), tzinfo=UTC)
+    sponsor = session.scalar(sa.select(User).where(User.email == manifest.sponsor))
+    for workstream_id, report_id in manifest.previous_report_ids.items():
+        lead = session.scalar(sa.select(User).where(User.email == manifest.leads[workstream_id]))
+        report = session.get(Report, report_id)
+        snapshot = submit_report(session, lead, report, now=submitted)
+        sign_off_report(session, sponsor, report, snapshot.id, now=submitted + timedelta(days=1))
+    session.commit()
+    return len(manifest.previous_report_ids)
 
 
 def seed_database(url: str, spec: Spec = Spec(), today: date | None = None) -> Manifest:
@@ -500,6 +539,8 @@ def seed_database(url: str, spec: Spec = Spec(), today: date | None = None) -> M
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("ANALYZE")
     engine.dispose()
+    with _app_context(url) as session:
+        manifest.counts["signed_off_reports"] = sign_off_previous_reports(session, manifest, today or date.today())
     manifest.password = password
     manifest.database_url = url
     manifest.seconds = round(time.perf_counter() - started, 2)

@@ -62,6 +62,15 @@ CEILING_APPROVE = Target(
     "ceiling_approve", "Ceiling: bare approve, one UPDATE", "ceiling.approve", POST, user=None, sql_budget=None
 )
 
+_EXPORT_WORD = {"sql_budget": None, "seconds_budget": 2}
+_EXPORT_PDF = {"sql_budget": None, "seconds_budget": 5}
+_BOARD_PACK = {
+    "params": lambda m: {"meeting_id": m.previous_meeting_id},
+    "user": _sponsor,
+    "sql_budget": None,
+    "seconds_budget": 30,
+}
+
 TARGETS: list[Target] = [
     Target("plan", "Plan page, 300 milestones", "plan.show", params=_big, ceiling="ceiling_rows", min_ratio=0.8),
     Target(
@@ -87,19 +96,9 @@ TARGETS: list[Target] = [
         p99_budget_ms=50,
         sql_budget=None,
     ),
-    Target(
-        "docx", "Word report, 300 milestones", "reports.docx", EXPORT, _big_report, sql_budget=None, seconds_budget=2
-    ),
-    Target("pdf", "PDF report, 300 milestones", "reports.pdf", EXPORT, _big_report, sql_budget=None, seconds_budget=5),
-    Target(
-        "board_pack",
-        "Board pack, 10 workstreams",
-        "reports.board_pack",
-        EXPORT,
-        lambda m: {"meeting_id": m.meeting_id},
-        user=_sponsor,
-        seconds_budget=30,
-        sql_budget=None,
-    ),
+    Target("docx", "Word report, 300 milestones", "reports.download_docx", EXPORT, _big_report, **_EXPORT_WORD),
+    Target("pdf", "PDF report, 300 milestones", "reports.download_pdf", EXPORT, _big_report, **_EXPORT_PDF),
+    Target("board_pack_docx", "Board pack, 10 workstreams, Word", "reports.board_pack_docx", EXPORT, **_BOARD_PACK),
+    Target("board_pack_pdf", "Board pack, 10 workstreams, PDF", "reports.board_pack_pdf", EXPORT, **_BOARD_PACK),
 ]
 CEILINGS = {t.key: t for t in (CEILING_ROWS, CEILING_APPROVE)}
