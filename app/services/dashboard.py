@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.domain.permissions import Role
 from app.models import Report, User, Workstream
-from app.services.plan_view import MilestoneRow, PlanView, load_plan
+from app.services.plan_view import MilestoneRow, PlanView, load_plans
 from app.services.proposals_queue import proposals_awaiting
 
 DUE_SOON_DAYS = 14
@@ -39,8 +39,7 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
         .options(joinedload(Workstream.programme))
         .order_by(Workstream.name)
     ).all()
-    for workstream in workstreams:
-        plan = load_plan(session, workstream, today)
+    for workstream, plan in zip(workstreams, load_plans(session, workstreams, today), strict=True):
         dashboard.plans.append(plan)
         for row in plan.rows:
             if not row.assessment.is_open:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import func, select, union
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, assess_workstream
 from app.models import Milestone, Proposal, Risk, Section, User, Workstream
@@ -80,32 +82,73 @@ def _matches(row: MilestoneRow, owner_id: int | None, status: str | None) -> boo
 
 
 def load_plan(session: Session, workstream: Workstream, as_of: date) -> PlanView:
-    """Sections, milestones with owners, pending proposal kinds and risks in four queries, then the RAG."""
+    """Sections, owners, milestones with their pending proposal kinds, and risks in four queries, then the RAG."""
+    return load_plans(session, [workstream], as_of)[0]
+
+
+def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date) -> list[PlanView]:
+    """Several workstreams' plans (in the order given) in the same four queries as one."""
+    ids = [w.id for w in workstreams]
+    if not ids:
+        return []
     sections = session.scalars(
-        select(Section).where(Section.workstream_id == workstream.id).order_by(Section.number)
+        select(Section).where(Section.workstream_id.in_(ids)).order_by(Section.workstream_id, Section.number)
     ).all()
-    milestones = session.scalars(
-        select(Milestone)
-        .where(Milestone.workstream_id == workstream.id)
-        .options(joinedload(Milestone.owner))
+    # The owners in a query of their own, set on each milestone and risk below: cheaper than joining an owner
+    # onto every milestone row.
+    people = session.scalars(
+        select(User).where(
+            User.id.in_(
+                union(
+                    select(Milestone.owner_id).where(Milestone.workstream_id.in_(ids)),
+                    select(Risk.owner_id).where(Risk.workstream_id.in_(ids)),
+                )
+            )
+        )
+    ).all()
+    owner_by_id = {person.id: person for person in people}
+    pending_kinds = (
+        select(func.aggregate_strings(Proposal.kind, ","))
+        .where(Proposal.milestone_id == Milestone.id, Proposal.state == "pending")
+        .scalar_subquery()
+    )
+    milestones = session.execute(
+        select(Milestone, pending_kinds)
+        .where(Milestone.workstream_id.in_(ids))
         .order_by(Milestone.sort_key, Milestone.id)
     ).all()
-    pending: dict[int, set[str]] = {}
-    for milestone_id, kind in session.execute(
-        select(Proposal.milestone_id, Proposal.kind)
-        .join(Milestone, Proposal.milestone_id == Milestone.id)
-        .where(Milestone.workstream_id == workstream.id, Proposal.state == "pending")
-    ):
-        pending.setdefault(milestone_id, set()).add(kind)
-    risks = session.scalars(
-        select(Risk).where(Risk.workstream_id == workstream.id).options(joinedload(Risk.owner)).order_by(Risk.id)
-    ).all()
+    risks = session.scalars(select(Risk).where(Risk.workstream_id.in_(ids)).order_by(Risk.id)).all()
 
-    facts = [m.facts(pending_completion="completion" in pending.get(m.id, ())) for m in milestones]
+    sections_of: dict[int, list[Section]] = {i: [] for i in ids}
+    for section in sections:
+        sections_of[section.workstream_id].append(section)
+    milestones_of: dict[int, list[tuple[Milestone, frozenset[str]]]] = {i: [] for i in ids}
+    for milestone, kinds in milestones:
+        set_committed_value(milestone, "owner", owner_by_id.get(milestone.owner_id))
+        milestones_of[milestone.workstream_id].append((milestone, frozenset(kinds.split(",")) if kinds else _NONE))
+    risks_of: dict[int, list[Risk]] = {i: [] for i in ids}
+    for risk in risks:
+        set_committed_value(risk, "owner", owner_by_id.get(risk.owner_id))
+        risks_of[risk.workstream_id].append(risk)
+    return [
+        _plan(workstream, as_of, sections_of[workstream.id], milestones_of[workstream.id], risks_of[workstream.id])
+        for workstream in workstreams
+    ]
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _plan(
+    workstream: Workstream,
+    as_of: date,
+    sections: list[Section],
+    milestones: list[tuple[Milestone, frozenset[str]]],
+    risks: list[Risk],
+) -> PlanView:
+    facts = [m.facts(pending_completion="completion" in kinds) for m, kinds in milestones]
     assessment = assess_workstream(facts, [r.facts() for r in risks], as_of, workstream.programme.thresholds)
     by_section = {s.id: SectionRows(s) for s in sections}
-    for milestone, milestone_assessment in zip(milestones, assessment.milestones, strict=True):
-        by_section[milestone.section_id].rows.append(
-            MilestoneRow(milestone, milestone_assessment, frozenset(pending.get(milestone.id, ())))
-        )
-    return PlanView(workstream, as_of, list(by_section.values()), list(risks), assessment)
+    for (milestone, kinds), milestone_assessment in zip(milestones, assessment.milestones, strict=True):
+        by_section[milestone.section_id].rows.append(MilestoneRow(milestone, milestone_assessment, kinds))
+    return PlanView(workstream, as_of, list(by_section.values()), risks, assessment)
