@@ -23,13 +23,24 @@ run: install
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 ## make test: install, lint, and run every test (on PostgreSQL too when TEST_POSTGRES_URL is set)
-test: install lint
+test: lint test-sqlite
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+# One test process per core; worksteal evens out the slow browser tests.
+PYTEST := $(BIN)/python -m pytest -n auto --dist worksteal
+
+test-sqlite: install
 	$(BIN)/python -m tests.browser_setup
-	$(BIN)/python -m pytest
-	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
-		echo "Running the whole suite again against PostgreSQL"; \
-		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest; \
+	$(PYTEST)
+
+test-postgres: install
+	@if [ -z "$$TEST_POSTGRES_URL" ]; then \
+		echo "Set TEST_POSTGRES_URL=postgresql://user:password@host/postgres (a role that may create databases)"; \
+		exit 1; \
 	fi
+	@echo "Running the whole suite again against PostgreSQL"
+	$(BIN)/python -m tests.browser_setup
+	TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PYTEST)
 
 lint: install
 	$(BIN)/ruff check .
