@@ -30,6 +30,10 @@ thead th, tbody th {{ background-color: #f3f3f3; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}
 .app-paper__half {{ width: 50%; }}
+.app-paper__milestones thead th:nth-child(1) {{ width: 9%; }}
+.app-paper__milestones thead th:nth-child(2) {{ width: 37%; }}
+.app-paper__milestones thead th:nth-child(3), .app-paper__milestones thead th:nth-child(4) {{ width: 11%; }}
+.app-paper__header th {{ width: 16%; }}
 .app-page-break {{ break-before: page; }}
 .app-rag-cell--red, .app-rag-cell--amber, .app-rag-cell--green {{ font-weight: bold; }}
 .app-rag-cell--red {{ background-color: #f4d7d7; border-left: 4pt solid #ca3535; }}

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from weasyprint import CSS, HTML
 
 from app.exports.html import PRINT_CSS, render_print_html
 from app.services.report_model import BoardPack, ReportModel
+
+# WeasyPrint logs each layout step at INFO; one line per page of every PDF drowns the application's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def render_pdf(models: list[ReportModel], *, pack: BoardPack | None = None) -> bytes:

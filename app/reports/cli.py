@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -122,19 +122,7 @@ def send_meeting_reminders(today_text: str | None) -> None:
         lead=int(config.get("REMINDER_DAYS_LEAD", 5)),
         sponsor=int(config.get("REMINDER_DAYS_SPONSOR", 2)),
     )
-    # Links in the messages are paths of this site; the request context only lets url_for build them.
-    with current_app.test_request_context("/"):
-        sent = queue(
-            db.session,
-            today,
-            days,
-            plan_link=lambda workstream: url_for("plan.show", workstream_id=workstream.id),
-            report_link=lambda report, workstream: (
-                url_for("reports.detail", report_id=report.id)
-                if report
-                else url_for("reports.workstream", workstream_id=workstream.id)
-            ),
-        )
+    sent = queue(db.session, today, days)
     db.session.commit()
     delivered = deliver_outbox(db.session, config)
     db.session.commit()

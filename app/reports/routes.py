@@ -212,7 +212,7 @@ def submit(report_id: int):
     report = _report_or_404(report_id, Permission.WRITE_REPORT)
     return _lifecycle(
         report,
-        lambda: service.submit_report(db.session, current_user, report, link=_link(report)),
+        lambda: service.submit_report(db.session, current_user, report),
         "Report submitted for sign-off. The sponsor has been told.",
     )
 
@@ -223,7 +223,7 @@ def withdraw(report_id: int):
     report = _report_or_404(report_id, Permission.WRITE_REPORT)
     return _lifecycle(
         report,
-        lambda: service.withdraw_report(db.session, current_user, report, link=_link(report)),
+        lambda: service.withdraw_report(db.session, current_user, report),
         "Report withdrawn. It is a draft again.",
     )
 
@@ -235,7 +235,7 @@ def return_report(report_id: int):
     form = ReturnForm()
     if form.validate_on_submit():
         try:
-            service.return_report(db.session, current_user, report, form.comments.data, link=_link(report))
+            service.return_report(db.session, current_user, report, form.comments.data)
         except DomainError as error:
             db.session.rollback()
             if error.field != "comments":
@@ -256,7 +256,7 @@ def sign_off(report_id: int):
     form = SignOffForm()
     if form.validate_on_submit():
         try:
-            service.sign_off_report(db.session, current_user, report, form.snapshot_id.data, link=_link(report))
+            service.sign_off_report(db.session, current_user, report, form.snapshot_id.data)
         except SnapshotIntegrityError:
             db.session.rollback()
             abort(500)
@@ -270,11 +270,6 @@ def sign_off(report_id: int):
 
 
 # Editing the draft --------------------------------------------------------------------------------------------
-
-
-def _editable_or_redirect(report_id: int):
-    report = _report_or_404(report_id, Permission.WRITE_REPORT)
-    return report
 
 
 def _report_form(report: Report, *, formdata=True):

@@ -7,7 +7,6 @@ commit. Links in notifications are passed in by the caller (the web layer knows 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -33,7 +32,7 @@ from app.domain.reports import (
 from app.models import AuditEvent, BoardMeeting, Report, ReportSnapshot, Section, SectionNarrative, User, Workstream
 from app.models._base import utcnow
 from app.services import audit
-from app.services.notifications import notify
+from app.services.notifications import app_path, notify
 from app.services.plan_view import load_plan
 from app.services.report_model import (
     NARRATIVE_FIELDS,
@@ -300,6 +299,16 @@ def _save_narratives(session: Session, actor: User, report: Report, narratives: 
 # The lifecycle -------------------------------------------------------------------------------------------------
 
 
+def _report_path(report: Report) -> str:
+    return app_path("reports.detail", report_id=report.id)
+
+
+def _tell(session: Session, people: list[User], report: Report, what: str) -> None:
+    """Notify each person that the workstream's report for its meeting ``what`` ("was signed off by …")."""
+    for person in people:
+        notify(session, person, f"{report.workstream.name} report for {_when(report)} {what}", _report_path(report))
+
+
 def _people(report: Report, role: Role) -> list[User]:
     return report.workstream.members_with(role)
 
@@ -308,9 +317,7 @@ def _when(report: Report) -> str:
     return f"{report.meeting.name} on {report.meeting.date:%-d %B %Y}"
 
 
-def submit_report(
-    session: Session, actor: User, report: Report, *, now: datetime | None = None, link: str = ""
-) -> ReportSnapshot:
+def submit_report(session: Session, actor: User, report: Report, *, now: datetime | None = None) -> ReportSnapshot:
     """Submit the draft for sign-off: freeze it as a new snapshot (canonical JSON and its sha256).
 
     The reported RAG is checked again as at the submission date. The sponsor is told.
@@ -356,14 +363,11 @@ def submit_report(
             "as_of": document["as_of"],
         },
     )
-    for sponsor in _people(report, Role.SPONSOR):
-        notify(
-            session, sponsor, f"{report.workstream.name} report for {_when(report)} is ready for your sign-off", link
-        )
+    _tell(session, _people(report, Role.SPONSOR), report, "is ready for your sign-off")
     return snapshot
 
 
-def withdraw_report(session: Session, actor: User, report: Report, *, link: str = "") -> None:
+def withdraw_report(session: Session, actor: User, report: Report) -> None:
     """Take a submitted report back to draft before sign-off. The sponsor is told.
 
     Raises NotAllowed unless the actor leads the workstream, ReportStateError unless it awaits sign-off.
@@ -373,10 +377,7 @@ def withdraw_report(session: Session, actor: User, report: Report, *, link: str 
     audit.record(
         session, actor, "report.withdrawn", report, before={"state": "awaiting_sign_off"}, after={"state": target.value}
     )
-    for sponsor in _people(report, Role.SPONSOR):
-        notify(
-            session, sponsor, f"{report.workstream.name} report for {_when(report)} was withdrawn by {actor.name}", link
-        )
+    _tell(session, _people(report, Role.SPONSOR), report, f"was withdrawn by {actor.name}")
 
 
 def _back_to_draft(session: Session, report: Report, target: ReportState) -> None:
@@ -389,7 +390,7 @@ def _back_to_draft(session: Session, report: Report, target: ReportState) -> Non
     report.state = target.value
 
 
-def return_report(session: Session, actor: User, report: Report, comments: str, *, link: str = "") -> None:
+def return_report(session: Session, actor: User, report: Report, comments: str) -> None:
     """The sponsor sends the report back to draft with comments. The lead is told.
 
     Raises NotAllowed unless the actor is the workstream's sponsor, ReportStateError unless it awaits
@@ -410,13 +411,7 @@ def return_report(session: Session, actor: User, report: Report, comments: str, 
         before={"state": "awaiting_sign_off"},
         after={"state": target.value, "comments": comments},
     )
-    for person in _report_leads(report):
-        notify(
-            session,
-            person,
-            f"{report.workstream.name} report for {_when(report)} was returned by {actor.name}: {comments}",
-            link,
-        )
+    _tell(session, _report_leads(report), report, f"was returned by {actor.name}: {comments}")
 
 
 def _report_leads(report: Report) -> list[User]:
@@ -433,7 +428,6 @@ def sign_off_report(
     snapshot_id: int | None,
     *,
     now: datetime | None = None,
-    link: str = "",
 ) -> ReportSnapshot:
     """The sponsor signs off exactly the snapshot they read. The report is then frozen for good. The lead is told.
 
@@ -463,10 +457,7 @@ def sign_off_report(
         after={"state": target.value, "snapshot_id": snapshot.id, "sha256": snapshot.sha256},
     )
     session.flush()
-    for person in _report_leads(report):
-        notify(
-            session, person, f"{report.workstream.name} report for {_when(report)} was signed off by {actor.name}", link
-        )
+    _tell(session, _report_leads(report), report, f"was signed off by {actor.name}")
     return snapshot
 
 
@@ -512,9 +503,6 @@ def send_meeting_reminders(
     session: Session,
     today: date,
     days: ReminderDays,
-    *,
-    plan_link: Callable[[Workstream], str] = lambda workstream: "",
-    report_link: Callable[[Report | None, Workstream], str] = lambda report, workstream: "",
 ) -> list[Reminder]:
     """Remind people before each coming meeting; each reminder goes once per meeting and workstream.
 
@@ -542,8 +530,7 @@ def send_meeting_reminders(
                     continue
                 batch = _reminders(session, kind, meeting, workstream, report, today)
                 for reminder in batch:
-                    link = plan_link(workstream) if kind is ReminderKind.OWNERS else report_link(report, workstream)
-                    notify(session, reminder.user, reminder.text, link)
+                    notify(session, reminder.user, reminder.text, _reminder_path(kind, workstream, report))
                 audit.record(
                     session,
                     None,
@@ -555,6 +542,14 @@ def send_meeting_reminders(
                 )
                 sent += batch
     return sent
+
+
+def _reminder_path(kind: ReminderKind, workstream: Workstream, report: Report | None) -> str:
+    if kind is ReminderKind.OWNERS:
+        return app_path("plan.show", workstream_id=workstream.id)
+    if report is None:
+        return app_path("reports.workstream", workstream_id=workstream.id)
+    return _report_path(report)
 
 
 def _already_reminded(session: Session, meeting: BoardMeeting, workstream: Workstream, kind: ReminderKind) -> bool:

@@ -116,14 +116,14 @@ def test_the_database_refuses_to_change_a_signed_off_report(demo, login_as, stat
 def _tamper(report) -> None:
     """Rewrite a snapshot behind the application's back, as someone with database access could."""
     connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
+    tamper = text("UPDATE report_snapshots SET body = replace(body, 'Amber', 'Green') WHERE report_id = :id")
+    if connection.dialect.name == "sqlite":  # each test has its own copy of the database
         connection.execute(text("DROP TRIGGER report_snapshots_no_update"))
-    else:
+        connection.execute(tamper, {"id": report.id})
+    else:  # the schema outlives the test: switch the trigger back on in the same transaction
         connection.execute(text("ALTER TABLE report_snapshots DISABLE TRIGGER report_snapshots_no_update"))
-    connection.execute(
-        text("UPDATE report_snapshots SET body = replace(body, 'Amber', 'Green') WHERE report_id = :id"),
-        {"id": report.id},
-    )
+        connection.execute(tamper, {"id": report.id})
+        connection.execute(text("ALTER TABLE report_snapshots ENABLE TRIGGER report_snapshots_no_update"))
     db.session.commit()
 
 

@@ -39,7 +39,8 @@ def test_the_lead_submits_and_a_snapshot_is_taken_in_canonical_json(demo, login_
     assert report.reported_rag == "amber"
     assert _events(report, "report.submitted")[0].after.count(snapshot.sha256) == 1
     sponsor_notes = db.session.scalars(select(Notification).where(Notification.user_id == demo.sponsor.id)).all()
-    assert any("ready for your sign-off" in n.text for n in sponsor_notes)
+    [note] = [n for n in sponsor_notes if "ready for your sign-off" in n.text]
+    assert note.url == url_for("reports.detail", report_id=report.id)
 
 
 @pytest.mark.parametrize("role", ["sponsor", *OTHERS])
