@@ -248,8 +248,8 @@ def _check_rag(session, report: Report, values: dict, today: date) -> None:
     if "reported_rag" not in values and "override_justification" not in values:
         return
     chosen = values.get("reported_rag", report.reported_rag) or None
-    if chosen is not None:
-        Rag(chosen)
+    if chosen is not None and chosen not in {rag.value for rag in Rag}:
+        raise DomainError("Select the reported RAG status", field="reported_rag")
     values["reported_rag"] = chosen
     justification = (values.get("override_justification", report.override_justification) or "").strip()
     values["override_justification"] = justification
