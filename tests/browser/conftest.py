@@ -124,6 +124,13 @@ def demo_server(browser, database_template, tmp_path_factory):
             _db.engine.dispose()
 
 
+def open_milestone_reference(email: str) -> str:
+    """The reference of a seed milestone owned by ``email`` that is still open (neither completed nor removed)."""
+    return next(
+        m.reference for m in data.MILESTONES if m.owner_email == email and not m.completed_on and not m.removed_reason
+    )
+
+
 def sign_in(page, server: LiveServer, email: str, password: str = PASSWORD) -> None:
     """Sign in through the real form and wait for the dashboard."""
     page.goto(server.url("auth.login"))

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from app.demo import data
-from app.models import Milestone, Programme, Section, User
-from tests.browser.conftest import assert_accessible
+from app.models import Milestone, Programme, Proposal, Report, Section, User
+from tests.browser.conftest import assert_accessible, open_milestone_reference
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +20,9 @@ class Ids:
     section: int
     programme: int
     viewer: int
+    report: int
+    imported_proposal: int
+    owners_open_milestone: int
     missing: int = 999_999
 
 
@@ -34,12 +37,18 @@ def ids(demo_server) -> Ids:
         section=one(select(Section.id).order_by(Section.number)),
         programme=one(select(Programme.id)),
         viewer=one(select(User.id).where(User.email == data.VIEWER)),
+        report=one(select(Report.id).where(Report.workstream_id == demo_server.workstream_id)),
+        imported_proposal=one(select(Proposal.id).where(Proposal.imported.is_(True)).order_by(Proposal.id)),
+        owners_open_milestone=one(
+            select(Milestone.id).where(Milestone.reference == open_milestone_reference(data.OWNER))
+        ),
     )
 
 
 def _url(server, ids, endpoint: str, params: dict[str, str]) -> str:
-    """``params`` name attributes of Ids (``milestone_id="milestone"``)."""
-    return server.url(endpoint, **{name: getattr(ids, attr) for name, attr in params.items()})
+    """A value in ``params`` that names an attribute of Ids stands for it (``milestone_id="milestone"``); any
+    other value is used as it is (``kind="completion"``)."""
+    return server.url(endpoint, **{name: getattr(ids, value, value) for name, value in params.items()})
 
 
 def _with_errors(endpoint: str, button: str, fills: dict[str, str] | None = None, **params: str) -> Callable:
@@ -132,6 +141,41 @@ PAGES: dict[str, tuple[str | None, Callable]] = {
     ),
     "admin new workstream": (data.ADMIN, _visit("admin.new_workstream")),
     "admin new meeting": (data.ADMIN, _visit("admin.new_meeting")),
+    "decisions with none waiting": (data.LEAD, _visit("proposals.queue")),
+    "notifications": (data.OWNER, _visit("proposals.notifications")),
+    "an imported completion": (data.LEAD, _visit("proposals.detail", proposal_id="imported_proposal")),
+    "propose completion": (
+        data.OWNER,
+        _visit("proposals.new", milestone_id="owners_open_milestone", kind="completion"),
+    ),
+    "propose completion with errors": (
+        data.OWNER,
+        _with_errors(
+            "proposals.new",
+            "Send for approval",
+            {"Date completed": "not a date"},
+            milestone_id="owners_open_milestone",
+            kind="completion",
+        ),
+    ),
+    "ask for a revised date": (
+        data.OWNER,
+        _visit("proposals.new", milestone_id="owners_open_milestone", kind="date_change"),
+    ),
+    "ask to remove a milestone": (
+        data.OWNER,
+        _visit("proposals.new", milestone_id="owners_open_milestone", kind="removal"),
+    ),
+    "reports": (data.LEAD, _visit("reports.index")),
+    "reports as a viewer": (data.VIEWER, _visit("reports.index")),
+    "workstream reports": (data.LEAD, _visit("reports.workstream", workstream_id="workstream")),
+    "draft report": (data.LEAD, _visit("reports.detail", report_id="report")),
+    "edit report": (data.LEAD, _visit("reports.edit", report_id="report")),
+    "edit report with errors": (
+        data.LEAD,
+        _with_errors("reports.edit", "Save draft", {"Progress to date: from": "not a date"}, report_id="report"),
+    ),
+    "report print layout": (data.LEAD, _visit("reports.print_layout", report_id="report")),
     "not found": (data.LEAD, _visit("plan.milestone", expected_status=404, milestone_id="missing")),
     "forbidden": (data.VIEWER, _visit("admin.index", expected_status=403)),
 }
