@@ -84,10 +84,15 @@ class Server:
     def base(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def cpu_ms(self) -> float:
-        """CPU time of the current workers (gunicorn replaces one that times out)."""
+    def cpu_ticks(self) -> dict[int, int]:
+        """CPU ticks of each current worker (gunicorn replaces one that times out)."""
         self.workers = _children(self.process.pid)
-        return sum(_cpu_ticks(pid) for pid in self.workers) * 1000 / CLOCK_TICKS
+        return {pid: _cpu_ticks(pid) for pid in self.workers}
+
+    def cpu_ms_since(self, before: dict[int, int]) -> float:
+        """CPU milliseconds the workers used since ``before`` (a worker started since counts from zero)."""
+        after = self.cpu_ticks()
+        return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) * 1000 / CLOCK_TICKS
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -185,19 +190,21 @@ class Load:
         return self._measure(server, lambda: post_each(server.port, posts, self.connections))
 
     def _measure(self, server: Server, run) -> Sample:
-        cpu_before, db_before = server.cpu_ms(), self.db.cpu_ms()
+        cpu_before, db_before = server.cpu_ticks(), self.db.cpu_ms()
         data = run()
-        cpu_after, db_after = server.cpu_ms(), self.db.cpu_ms()
-        requests = max(data["requests"], 1)
+        cpu, db_after = server.cpu_ms_since(cpu_before), self.db.cpu_ms()
+        requests = data["requests"]
         seconds = data["duration_us"] / 1e6
         errors = data["errors"]
+        if not requests:
+            raise RuntimeError(f"no request completed in {seconds:.0f} s")
         return Sample(
-            requests=data["requests"],
+            requests=requests,
             seconds=round(seconds, 3),
-            rps=data["requests"] / seconds,
+            rps=requests / seconds,
             p50_ms=data["latency_us"]["p50"] / 1000,
             p99_ms=data["latency_us"]["p99"] / 1000,
-            cpu_ms=(cpu_after - cpu_before) / requests,
+            cpu_ms=cpu / requests,
             db_cpu_ms=None if db_before is None else (db_after - db_before) / requests,
             errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"] + errors["status"],
             non_2xx_3xx=errors["status"],
@@ -236,7 +243,9 @@ class Result:
     bytes: int | None = None
     samples: list[Sample] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)  # exports: wall time of each request
+    probe_seconds: float = 0.0  # wall time of the single probe request
     ratio: float | None = None  # median throughput ÷ the paired ceiling's
+    cpu_ratio: float | None = None  # the ceiling's CPU per request ÷ this one's (steadier on a busy machine)
     ratios: list[float] = field(default_factory=list)  # per repeat
     ceiling: str | None = None
     budgets: list[tuple[str, str, bool]] = field(default_factory=list)  # (budget, measured, met)
@@ -372,7 +381,7 @@ class Bench:
                 elif target.kind == POST:
                     self.measure_approve(result)
                 elif target.kind == EXPORT:
-                    self.measure_export(result, self.session(target.user(self.manifest)))
+                    self.measure_export(target, result, self.session(target.user(self.manifest)))
             except (OSError, RuntimeError, http.client.HTTPException, subprocess.CalledProcessError) as error:
                 result.note = f"failed: {type(error).__name__}: {error}"[:200]
                 print(f"  {result.note}", flush=True)
@@ -381,7 +390,7 @@ class Bench:
 
     def measure_page(self, target: Target, result: Result) -> None:
         """Warm-up, then the repeats, each followed by one of the paired ceiling's."""
-        options, load = self.options, self.load
+        options = self.options
         cookie = self.session(target.user(self.manifest)).cookie
         _probe(self.highlight, result, cookie)
         if result.status != 200:
@@ -393,14 +402,24 @@ class Bench:
             pair = Result(target.ceiling, CEILINGS[target.ceiling].label, PAGE, path)
             self.results[f"{target.ceiling}:{target.key}"] = pair
             _probe(self.ceiling, pair, "")
-            load.get(self.ceiling, pair.path, "", options.warmup)
-        load.get(self.highlight, result.path, cookie, options.warmup)
+            self._get(self.ceiling, pair.path, "", options.warmup)
+        # At 16 connections a request waits for the 15 before it: a window must hold several of those waits, or
+        # a slow page completes nothing in it.
+        seconds = min(max(options.seconds, 3 * self.options.connections / 2 * result.probe_seconds), 30)
+        self._get(self.highlight, result.path, cookie, options.warmup)
         for _ in range(options.repeats):
-            result.samples.append(load.get(self.highlight, result.path, cookie, options.seconds))
+            result.samples.append(self._get(self.highlight, result.path, cookie, seconds))
             if pair:
-                pair.samples.append(load.get(self.ceiling, pair.path, "", options.seconds))
+                pair.samples.append(self._get(self.ceiling, pair.path, "", seconds))
         if pair:
             _ratio(result, pair)
+
+    def _get(self, server: Server, path: str, cookie: str, seconds: float) -> Sample:
+        """One wrk run, then one more request: it answers once the requests wrk left queued are done, so they
+        do not land in the next measurement."""
+        sample = self.load.get(server, path, cookie, seconds)
+        fetch(server.port, "GET", path, cookie)
+        return sample
 
     def _posts(self, path_template: str, proposals: list[tuple[int, int]], for_ceiling: bool) -> list[Post]:
         """One approve POST per proposal, each by its workstream's lead (the ceiling's need no sign-in)."""
@@ -454,9 +473,10 @@ class Bench:
         result.note = f"{per_repeat} proposals decided per repeat"
         _ratio(result, pair)
 
-    def measure_export(self, result: Result, session: Session) -> None:
+    def measure_export(self, target: Target, result: Result, session: Session) -> None:
+        """The export fetched ``repeats`` times one after another (once only when it takes twice its budget)."""
         server = self.highlight
-        cpu_before = server.cpu_ms()
+        cpu_before = server.cpu_ticks()
         for _ in range(self.options.repeats):
             answer = fetch(server.port, "GET", result.path, session.cookie)
             result.status, result.bytes, result.sql = answer.status, len(answer.body), _sql_count(answer)
@@ -464,7 +484,10 @@ class Bench:
             if answer.status != 200:
                 result.note = f"answered {answer.status}"
                 return
-        result.note = f"server CPU {((server.cpu_ms() - cpu_before) / self.options.repeats):.0f} ms per export"
+            if target.seconds_budget and answer.seconds > 2 * target.seconds_budget:
+                break
+        cpu = server.cpu_ms_since(cpu_before) / len(result.seconds)
+        result.note = f"server CPU {cpu / 1000:.1f} s per export"
 
 
 def _sql_count(answer: Answer) -> int | None:
@@ -475,12 +498,15 @@ def _sql_count(answer: Answer) -> int | None:
 def _probe(server: Server, result: Result, cookie: str) -> None:
     answer = fetch(server.port, "GET", result.path, cookie)
     result.status, result.bytes, result.sql = answer.status, len(answer.body), _sql_count(answer)
+    result.probe_seconds = answer.seconds
 
 
 def _ratio(result: Result, pair: Result) -> None:
     result.ratios = [h.rps / c.rps for h, c in zip(result.samples, pair.samples, strict=True) if c.rps]
     if result.ratios:
         result.ratio = result.median("rps") / pair.median("rps")
+    if result.median("cpu_ms") and pair.median("cpu_ms"):
+        result.cpu_ratio = pair.median("cpu_ms") / result.median("cpu_ms")
 
 
 def _budgets(target: Target, result: Result) -> None:
@@ -562,8 +588,9 @@ def markdown(report: dict, results: list[Result]) -> str:
         f"{report['seed']['counts'].get('milestones')} milestones in {report['seed']['seconds']} s; the run took "
         f"{report['minutes']} min.",
         "",
-        "| target | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | SQL/req | ÷ ceiling | errors |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| target | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | SQL/req | req/s ÷ ceiling "
+        "| ceiling CPU ÷ CPU | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         if r.kind == EXPORT:
@@ -575,7 +602,8 @@ def markdown(report: dict, results: list[Result]) -> str:
         lines.append(
             f"| {r.label}{' — ' + r.note if r.note else ''} | {_range(r, 'rps')} | {_range(r, 'p50_ms', '{:.1f}')} | "
             f"{_range(r, 'p99_ms', '{:.1f}')} | {_range(r, 'cpu_ms', '{:.1f}')} | {_range(r, 'db_cpu_ms', '{:.1f}')} | "
-            f"{r.sql if r.sql is not None else '–'} | {ratio} | {errors} |"
+            f"{r.sql if r.sql is not None else '–'} | {ratio} | "
+            f"{'–' if r.cpu_ratio is None else f'{r.cpu_ratio:.2f}'} | {errors} |"
         )
     exports = [r for r in results if r.kind == EXPORT]
     if exports:
