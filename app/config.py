@@ -54,6 +54,8 @@ class Config:
     RATELIMIT_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
+    # The site's public address, so links in emails are absolute (e.g. https://highlight.example.gov.uk).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     # Days before a board meeting that `flask send-meeting-reminders` reminds owners, the lead and the sponsor.
     REMINDER_DAYS_OWNERS = int(os.environ.get("REMINDER_DAYS_OWNERS", 10))
     REMINDER_DAYS_LEAD = int(os.environ.get("REMINDER_DAYS_LEAD", 5))
