@@ -167,7 +167,7 @@ class Load:
         self.wrk, self.connections, self.threads, self.db = wrk, connections, threads, db
 
     def _command(self, url: str, headers: dict, seconds: float) -> list[str]:
-        command = [self.wrk, "-t", str(self.threads), "-c", str(self.connections), "-d", f"{seconds:g}s"]
+        command = [self.wrk, "-t", str(self.threads), "-c", str(self.connections), "-d", f"{max(1, round(seconds))}s"]
         command += ["--timeout", "30s", "-s", str(LUA)]
         for name, value in {"User-Agent": USER_AGENT, **headers}.items():
             command += ["-H", f"{name}: {value}"]
