@@ -13,6 +13,7 @@ and write the table (docs/benchmarks.md between its result markers, and bench/.d
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -402,11 +403,11 @@ class Bench:
             pair = Result(target.ceiling, CEILINGS[target.ceiling].label, PAGE, path)
             self.results[f"{target.ceiling}:{target.key}"] = pair
             _probe(self.ceiling, pair, "")
-            self._get(self.ceiling, pair.path, "", options.warmup)
+            self._warm_up(self.ceiling, pair.path, "")
         # At 16 connections a request waits for the 15 before it: a window must hold several of those waits, or
         # a slow page completes nothing in it.
         seconds = min(max(options.seconds, 3 * self.options.connections / 2 * result.probe_seconds), 30)
-        self._get(self.highlight, result.path, cookie, options.warmup)
+        self._warm_up(self.highlight, result.path, cookie)
         for _ in range(options.repeats):
             result.samples.append(self._get(self.highlight, result.path, cookie, seconds))
             if pair:
@@ -417,9 +418,15 @@ class Bench:
     def _get(self, server: Server, path: str, cookie: str, seconds: float) -> Sample:
         """One wrk run, then one more request: it answers once the requests wrk left queued are done, so they
         do not land in the next measurement."""
-        sample = self.load.get(server, path, cookie, seconds)
-        fetch(server.port, "GET", path, cookie)
-        return sample
+        try:
+            return self.load.get(server, path, cookie, seconds)
+        finally:
+            fetch(server.port, "GET", path, cookie)
+
+    def _warm_up(self, server: Server, path: str, cookie: str) -> None:
+        """A short run whose figures are dropped (a slow page may complete nothing in it)."""
+        with contextlib.suppress(RuntimeError):
+            self._get(server, path, cookie, self.options.warmup)
 
     def _posts(self, path_template: str, proposals: list[tuple[int, int]], for_ceiling: bool) -> list[Post]:
         """One approve POST per proposal, each by its workstream's lead (the ceiling's need no sign-in)."""
