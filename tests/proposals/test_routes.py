@@ -1,6 +1,6 @@
 """Proposing, adding evidence, withdrawing and deciding through the pages, as each person would."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import url_for
 from sqlalchemy import func, select
@@ -136,7 +136,7 @@ def test_lead_approves_completion_and_the_milestone_is_complete(world, fresh_mil
     assert proposal.state == "approved"
     assert (proposal.decided_by_id, proposal.decided_version) == (world.a.lead.id, 1)
     milestone = db.session.get(Milestone, fresh_milestone.id)
-    assert milestone.completed_on == date.today() - timedelta(days=1)
+    assert milestone.completed_on == datetime.strptime(YESTERDAY, "%d/%m/%Y").date()
     owner_notes = db.session.scalars(select(Notification.text).where(Notification.user_id == world.a.owner.id)).all()
     assert any("approved your proposal" in text for text in owner_notes)
     timeline = parse(lead.get(url_for("plan.milestone", milestone_id=milestone.id))).select(".app-timeline__item")
