@@ -1,8 +1,11 @@
 """Rules for the action plan's own fields: references, texts, section numbers."""
 
 import re
+from datetime import date
 
+from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
+from app.domain.rag import MilestoneFacts
 
 _REFERENCE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$")
 
@@ -29,3 +32,39 @@ def required_text(value: str | None, field: str, message: str) -> str:
     if not value:
         raise DomainError(message, field=field)
     return value
+
+
+class MilestoneDates:
+    """Labels and facts derived from a milestone's plan dates; shared by the model and the plan's read rows.
+
+    Expects ``reference``, ``due``, ``due_is_month``, ``revised_due``, ``revised_due_is_month``,
+    ``completed_on``, ``completed_on_is_month`` and ``removed`` on the instance.
+    """
+
+    __slots__ = ()
+
+    @property
+    def current_due(self) -> date:
+        return self.revised_due or self.due
+
+    @property
+    def due_label(self) -> str:
+        return format_plan_date(self.due, self.due_is_month)
+
+    @property
+    def revised_due_label(self) -> str:
+        return format_plan_date(self.revised_due, self.revised_due_is_month)
+
+    @property
+    def completed_on_label(self) -> str:
+        return format_plan_date(self.completed_on, self.completed_on_is_month)
+
+    def facts(self, pending_completion: bool = False) -> MilestoneFacts:
+        return MilestoneFacts(
+            reference=self.reference,
+            due=self.due,
+            revised_due=self.revised_due,
+            completed_on=self.completed_on,
+            removed=self.removed,
+            pending_completion=pending_completion,
+        )

@@ -225,6 +225,10 @@ def reference_sort_key(ref: str) -> tuple:
     return (parts, ref)
 
 
+def _in_reference_order(assessments: Iterable[MilestoneAssessment]) -> list[MilestoneAssessment]:
+    return sorted(assessments, key=lambda a: reference_sort_key(a.reference))
+
+
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
@@ -253,7 +257,6 @@ def assess_workstream(
     thresholds.validate()
     assessed = tuple(assess_milestone(m, as_of, thresholds) for m in milestones)
     open_risks = sorted((r for r in risks if not r.closed), key=lambda r: reference_sort_key(r.reference))
-    in_order = sorted(assessed, key=lambda a: reference_sort_key(a.reference))
 
     counts = MilestoneCounts(
         complete=sum(a.status is MilestoneStatus.COMPLETE for a in assessed),
@@ -264,8 +267,8 @@ def assess_workstream(
         amber=sum(a.rag is Rag.AMBER for a in assessed),
         green=sum(a.rag is Rag.GREEN for a in assessed),
     )
-    overdue = [a for a in in_order if a.rag is Rag.RED]
-    amber_milestones = [a for a in in_order if a.rag is Rag.AMBER]
+    overdue = _in_reference_order(a for a in assessed if a.rag is Rag.RED)
+    amber_milestones = _in_reference_order(a for a in assessed if a.rag is Rag.AMBER)
     red_risks = [r.reference for r in open_risks if r.rating is Rag.RED]
     amber_risks = [r.reference for r in open_risks if r.rating is Rag.AMBER]
 

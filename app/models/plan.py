@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.dates import format_plan_date
-from app.domain.rag import MilestoneFacts, Thresholds
+from app.domain.plan import MilestoneDates
+from app.domain.rag import Thresholds
 from app.extensions import db
 from app.models._base import UTCDateTime, utcnow
 
@@ -71,7 +71,7 @@ class Section(db.Model):
     milestones: Mapped[list[Milestone]] = relationship(back_populates="section")
 
 
-class Milestone(db.Model):
+class Milestone(MilestoneDates, db.Model):
     """A dated deliverable. Complete only through an approved completion proposal (``completed_on`` mirrors it)."""
 
     __tablename__ = "milestones"
@@ -99,29 +99,3 @@ class Milestone(db.Model):
     section: Mapped[Section] = relationship(back_populates="milestones")
     owner: Mapped[User | None] = relationship()
     proposals: Mapped[list[Proposal]] = relationship(back_populates="milestone", order_by="Proposal.id")
-
-    @property
-    def current_due(self) -> date:
-        return self.revised_due or self.due
-
-    @property
-    def due_label(self) -> str:
-        return format_plan_date(self.due, self.due_is_month)
-
-    @property
-    def revised_due_label(self) -> str:
-        return format_plan_date(self.revised_due, self.revised_due_is_month)
-
-    @property
-    def completed_on_label(self) -> str:
-        return format_plan_date(self.completed_on, self.completed_on_is_month)
-
-    def facts(self, pending_completion: bool = False) -> MilestoneFacts:
-        return MilestoneFacts(
-            reference=self.reference,
-            due=self.due,
-            revised_due=self.revised_due,
-            completed_on=self.completed_on,
-            removed=self.removed,
-            pending_completion=pending_completion,
-        )

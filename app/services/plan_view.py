@@ -10,13 +10,41 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.domain.plan import MilestoneDates
 from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, assess_workstream
 from app.models import Milestone, Proposal, Risk, Section, User, Workstream
 
 
+@dataclass(slots=True)
+class PlanMilestone(MilestoneDates):
+    """A milestone as the plan shows it: its columns and owner, read without the ORM's per-object bookkeeping."""
+
+    id: int
+    workstream_id: int
+    section_id: int
+    owner_id: int | None
+    reference: str
+    text: str
+    due: date
+    due_is_month: bool
+    revised_due: date | None
+    revised_due_is_month: bool
+    completed_on: date | None
+    completed_on_is_month: bool
+    comments: str
+    removed: bool
+    removed_reason: str
+    owner: User | None = None
+
+
+_PLAN_COLUMNS = tuple(
+    getattr(Milestone.__table__.c, name) for name in PlanMilestone.__dataclass_fields__ if name != "owner"
+)
+
+
 @dataclass
 class MilestoneRow:
-    milestone: Milestone
+    milestone: Milestone | PlanMilestone
     assessment: MilestoneAssessment
     pending_kinds: frozenset[str]
 
@@ -113,7 +141,7 @@ def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date)
         .scalar_subquery()
     )
     milestones = session.execute(
-        select(Milestone, pending_kinds)
+        select(*_PLAN_COLUMNS, pending_kinds)
         .where(Milestone.workstream_id.in_(ids))
         .order_by(Milestone.sort_key, Milestone.id)
     ).all()
@@ -122,9 +150,10 @@ def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date)
     sections_of: dict[int, list[Section]] = {i: [] for i in ids}
     for section in sections:
         sections_of[section.workstream_id].append(section)
-    milestones_of: dict[int, list[tuple[Milestone, frozenset[str]]]] = {i: [] for i in ids}
-    for milestone, kinds in milestones:
-        set_committed_value(milestone, "owner", owner_by_id.get(milestone.owner_id))
+    milestones_of: dict[int, list[tuple[PlanMilestone, frozenset[str]]]] = {i: [] for i in ids}
+    for *columns, kinds in milestones:
+        milestone = PlanMilestone(*columns)
+        milestone.owner = owner_by_id.get(milestone.owner_id)
         milestones_of[milestone.workstream_id].append((milestone, frozenset(kinds.split(",")) if kinds else _NONE))
     risks_of: dict[int, list[Risk]] = {i: [] for i in ids}
     for risk in risks:
@@ -143,7 +172,7 @@ def _plan(
     workstream: Workstream,
     as_of: date,
     sections: list[Section],
-    milestones: list[tuple[Milestone, frozenset[str]]],
+    milestones: list[tuple[PlanMilestone, frozenset[str]]],
     risks: list[Risk],
 ) -> PlanView:
     facts = [m.facts(pending_completion="completion" in kinds) for m, kinds in milestones]
