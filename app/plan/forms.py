@@ -56,23 +56,3 @@ class MilestoneForm(FlaskForm):
             "revised_due_is_month": self.revised_due.is_month,
             "comments": self.comments.data,
         }
-
-
-class AsAtForm(FlaskForm):
-    """``?as_of=YYYY-MM-DD``: see the plan or the overview as it stood on a date."""
-
-    class Meta:
-        csrf = False  # a GET filter: nothing changes
-
-    as_of = StringField(
-        "As at",
-        description="Leave blank for today",
-        widget=GovTextInput(),
-        render_kw={"type": "date"},
-        validators=[Optional()],
-    )
-
-
-class PlanFilterForm(AsAtForm):
-    owner = SelectField("Owner", coerce=str, widget=GovSelect(), validators=[Optional()])
-    status = SelectField("Status", coerce=str, widget=GovSelect(), validators=[Optional()])

@@ -9,12 +9,12 @@ from app.domain.rag import assess_milestone
 from app.extensions import db
 from app.models import AuditEvent, Programme, Proposal, Section
 from app.plan import bp
-from app.plan.forms import AsAtForm, MilestoneForm, PlanFilterForm, SectionForm
+from app.plan.forms import MilestoneForm, SectionForm
 from app.services import plan as plan_service
 from app.services.overview import build_overview
 from app.services.plan_view import STATUS_FILTERS, MilestoneRow, load_plan
 from app.web.dates import as_of_arg
-from app.web.forms import apply_domain_error
+from app.web.forms import Choice, apply_domain_error
 from app.web.htmx import redirect_after_post, render_page_or_block
 from app.web.permissions import get_milestone_or_404, get_workstream_or_404, permission_required, require
 
@@ -24,19 +24,20 @@ from app.web.permissions import get_milestone_or_404, get_workstream_or_404, per
 def show(workstream_id: int):
     workstream = get_workstream_or_404(workstream_id, need=Permission.VIEW_PLAN)
     plan = load_plan(db.session, workstream, as_of_arg())
-    form = PlanFilterForm(request.args, meta={"csrf": False})
-    form.owner.choices = [("", "Everyone"), ("me", "My milestones")] + [(str(u.id), u.name) for u in plan.owners]
-    form.status.choices = [("", "Any status")] + list(STATUS_FILTERS.items())
-    owner_id = current_user.id if form.owner.data == "me" else _int_or_none(form.owner.data)
-    status = form.status.data if form.status.data in STATUS_FILTERS else None
-    sections = plan.filtered(owner_id=owner_id, status=status)
+    owner = request.args.get("owner", "")
+    status = request.args.get("status", "")
+    owner_id = current_user.id if owner == "me" else _int_or_none(owner)
+    sections = plan.filtered(owner_id=owner_id, status=status if status in STATUS_FILTERS else None)
     return render_page_or_block(
         "plan/show.html",
         "plan_results",
         workstream=workstream,
         plan=plan,
         sections=sections,
-        form=form,
+        filters={"owner": owner, "status": status, "as_of": request.args.get("as_of", "")},
+        owner_choices=[Choice("", "Everyone"), Choice("me", "My milestones")]
+        + [Choice(str(u.id), u.name) for u in plan.owners],
+        status_choices=[Choice("", "Any status")] + [Choice(*item) for item in STATUS_FILTERS.items()],
         shown=sum(len(s.rows) for s in sections),
         can_edit=current_user.can(Permission.EDIT_PLAN, workstream.id),
     )
@@ -215,5 +216,5 @@ def overview(programme_id: int | None = None):
         programme=programme,
         programmes=programmes,
         as_of=as_of,
-        form=AsAtForm(request.args, meta={"csrf": False}),
+        as_of_value=request.args.get("as_of", ""),
     )

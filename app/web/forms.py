@@ -1,5 +1,7 @@
 """Form fields and helpers shared by the feature forms."""
 
+from typing import NamedTuple
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
@@ -7,6 +9,13 @@ from wtforms.validators import StopValidation, ValidationError
 
 from app.domain.dates import format_plan_date, parse_plan_date
 from app.domain.errors import DomainError
+
+
+class Choice(NamedTuple):
+    """An option of a GET filter's select (templates/components/filters.html)."""
+
+    value: str
+    text: str
 
 
 class PlanDateField(StringField):
