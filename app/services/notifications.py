@@ -5,7 +5,7 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -15,10 +15,16 @@ from app.models._base import utcnow
 log = logging.getLogger(__name__)
 
 
+# Built once: the header counts a user's unread notifications on every page.
+UNREAD_COUNT = (
+    select(func.count(Notification.id))
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    .scalar_subquery()
+)
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(select(UNREAD_COUNT), {"user_id": user.id})
 
 
 def notify(

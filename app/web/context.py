@@ -1,7 +1,10 @@
 """Values every template sees."""
 
+from functools import cache
+
 from flask import current_app, g
 from flask_login import current_user
+from sqlalchemy import Select, select
 
 from app.domain.permissions import Permission
 
@@ -13,15 +16,22 @@ def template_context() -> dict:
     return context
 
 
+@cache
+def _header_counts_query() -> Select:
+    """Both badges in one statement, built once: every signed-in page runs it."""
+    from app.services.notifications import UNREAD_COUNT
+    from app.services.proposals_queue import DECIDABLE_COUNT
+
+    return select(DECIDABLE_COUNT, UNREAD_COUNT)
+
+
 def _header_counts() -> dict:
     """The header's badges, counted once per request: every form widget renders a template of its own, and
     each render runs the context processors again."""
     if "header_counts" not in g:
-        from app.services.notifications import unread_count
-        from app.services.proposals_queue import pending_decisions_count
+        from app.extensions import db
+        from app.services.proposals_queue import decidable_count_params
 
-        g.header_counts = {
-            "pending_decisions_count": pending_decisions_count(current_user),
-            "unread_notifications_count": unread_count(current_user),
-        }
+        decisions, unread = db.session.execute(_header_counts_query(), decidable_count_params(current_user)).one()
+        g.header_counts = {"pending_decisions_count": decisions, "unread_notifications_count": unread}
     return g.header_counts
