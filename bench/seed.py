@@ -14,6 +14,7 @@ import calendar
 import hashlib
 import json
 import logging
+import os
 import random
 import secrets
 import time
@@ -43,7 +44,8 @@ from app.models import (
 )
 
 RANDOM_SEED = 20210419
-DATA_DIR = Path(__file__).resolve().parent / ".data"
+# Where the seeded database, its manifest and the results live; BENCH_DATA_DIR keeps a second one apart.
+DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR") or Path(__file__).resolve().parent / ".data")
 EMAIL_DOMAIN = "bench.example.org"
 
 SECTION_TITLES = [
