@@ -6,6 +6,7 @@ DESIGN.md "RAG rules" is the source of truth; this module is its only implementa
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -258,14 +259,16 @@ def assess_workstream(
     assessed = tuple(assess_milestone(m, as_of, thresholds) for m in milestones)
     open_risks = sorted((r for r in risks if not r.closed), key=lambda r: reference_sort_key(r.reference))
 
+    statuses = Counter(a.status for a in assessed)
+    rags = Counter(a.rag for a in assessed)
     counts = MilestoneCounts(
-        complete=sum(a.status is MilestoneStatus.COMPLETE for a in assessed),
-        open=sum(a.is_open for a in assessed),
-        overdue=sum(a.rag is Rag.RED for a in assessed),
-        awaiting_approval=sum(a.status is MilestoneStatus.AWAITING_APPROVAL for a in assessed),
-        removed=sum(a.status is MilestoneStatus.REMOVED for a in assessed),
-        amber=sum(a.rag is Rag.AMBER for a in assessed),
-        green=sum(a.rag is Rag.GREEN for a in assessed),
+        complete=statuses[MilestoneStatus.COMPLETE],
+        open=statuses[MilestoneStatus.OPEN] + statuses[MilestoneStatus.AWAITING_APPROVAL],
+        overdue=rags[Rag.RED],
+        awaiting_approval=statuses[MilestoneStatus.AWAITING_APPROVAL],
+        removed=statuses[MilestoneStatus.REMOVED],
+        amber=rags[Rag.AMBER],
+        green=rags[Rag.GREEN],
     )
     overdue = _in_reference_order(a for a in assessed if a.rag is Rag.RED)
     amber_milestones = _in_reference_order(a for a in assessed if a.rag is Rag.AMBER)

@@ -6,13 +6,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select, union
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from app.domain.plan import MilestoneDates
 from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, assess_workstream
 from app.models import Milestone, Proposal, Risk, Section, User, Workstream
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSection:
+    id: int
+    workstream_id: int
+    number: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPerson:
+    """A milestone's owner as the plan shows them (load the User by ``id`` to act on them)."""
+
+    id: int
+    name: str
+    email: str
 
 
 @dataclass(slots=True)
@@ -34,12 +50,33 @@ class PlanMilestone(MilestoneDates):
     comments: str
     removed: bool
     removed_reason: str
-    owner: User | None = None
+    owner: PlanPerson | None = None
 
 
-_PLAN_COLUMNS = tuple(
-    getattr(Milestone.__table__.c, name) for name in PlanMilestone.__dataclass_fields__ if name != "owner"
+_sections, _milestones, _users = Section.__table__, Milestone.__table__, User.__table__
+_SECTION_COLUMNS = tuple(getattr(_sections.c, name) for name in PlanSection.__dataclass_fields__)
+_MILESTONE_COLUMNS = tuple(
+    getattr(_milestones.c, name) for name in PlanMilestone.__dataclass_fields__ if name != "owner"
 )
+_PENDING_KINDS = (
+    select(func.aggregate_strings(Proposal.kind, ","))
+    .where(Proposal.milestone_id == _milestones.c.id, Proposal.state == "pending")
+    .scalar_subquery()
+)
+# Every section with its milestones (none for an empty section), their owners and pending proposal kinds, in one
+# statement built once: the plan page, the report and the dashboards all start here.
+_PLAN_ROWS = (
+    select(*_SECTION_COLUMNS, *_MILESTONE_COLUMNS, _users.c.name, _users.c.email, _PENDING_KINDS)
+    .select_from(
+        _sections.outerjoin(_milestones, _milestones.c.section_id == _sections.c.id).outerjoin(
+            _users, _users.c.id == _milestones.c.owner_id
+        )
+    )
+    .where(_sections.c.workstream_id.in_(bindparam("workstream_ids", expanding=True)))
+    .order_by(_sections.c.workstream_id, _sections.c.number, _milestones.c.sort_key, _milestones.c.id)
+)
+_N_SECTION = len(_SECTION_COLUMNS)
+_N_MILESTONE = len(_MILESTONE_COLUMNS)
 
 
 @dataclass
@@ -55,7 +92,7 @@ class MilestoneRow:
 
 @dataclass
 class SectionRows:
-    section: Section
+    section: PlanSection
     rows: list[MilestoneRow] = field(default_factory=list)
 
 
@@ -72,7 +109,7 @@ class PlanView:
         return [row for section in self.sections for row in section.rows]
 
     @property
-    def owners(self) -> list[User]:
+    def owners(self) -> list[PlanPerson]:
         owners = {row.owner.id: row.owner for row in self.rows if row.owner}
         return sorted(owners.values(), key=lambda u: u.name)
 
@@ -110,54 +147,41 @@ def _matches(row: MilestoneRow, owner_id: int | None, status: str | None) -> boo
 
 
 def load_plan(session: Session, workstream: Workstream, as_of: date) -> PlanView:
-    """Sections, owners, milestones with their pending proposal kinds, and risks in four queries, then the RAG."""
+    """Sections, milestones with their owners and pending proposal kinds, and risks in two queries, then the RAG."""
     return load_plans(session, [workstream], as_of)[0]
 
 
 def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date) -> list[PlanView]:
-    """Several workstreams' plans (in the order given) in the same four queries as one."""
+    """Several workstreams' plans (in the order given) in the same two queries as one."""
     ids = [w.id for w in workstreams]
     if not ids:
         return []
-    sections = session.scalars(
-        select(Section).where(Section.workstream_id.in_(ids)).order_by(Section.workstream_id, Section.number)
+    rows = session.connection().execute(_PLAN_ROWS, {"workstream_ids": ids}).all()
+    risks = session.scalars(
+        select(Risk).where(Risk.workstream_id.in_(ids)).options(joinedload(Risk.owner)).order_by(Risk.id)
     ).all()
-    # The owners in a query of their own, set on each milestone and risk below: cheaper than joining an owner
-    # onto every milestone row.
-    people = session.scalars(
-        select(User).where(
-            User.id.in_(
-                union(
-                    select(Milestone.owner_id).where(Milestone.workstream_id.in_(ids)),
-                    select(Risk.owner_id).where(Risk.workstream_id.in_(ids)),
-                )
-            )
-        )
-    ).all()
-    owner_by_id = {person.id: person for person in people}
-    pending_kinds = (
-        select(func.aggregate_strings(Proposal.kind, ","))
-        .where(Proposal.milestone_id == Milestone.id, Proposal.state == "pending")
-        .scalar_subquery()
-    )
-    milestones = session.execute(
-        select(*_PLAN_COLUMNS, pending_kinds)
-        .where(Milestone.workstream_id.in_(ids))
-        .order_by(Milestone.sort_key, Milestone.id)
-    ).all()
-    risks = session.scalars(select(Risk).where(Risk.workstream_id.in_(ids)).order_by(Risk.id)).all()
 
-    sections_of: dict[int, list[Section]] = {i: [] for i in ids}
-    for section in sections:
-        sections_of[section.workstream_id].append(section)
+    sections_of: dict[int, list[PlanSection]] = {i: [] for i in ids}
     milestones_of: dict[int, list[tuple[PlanMilestone, frozenset[str]]]] = {i: [] for i in ids}
-    for *columns, kinds in milestones:
+    people: dict[int, PlanPerson] = {}
+    section = None
+    for row in rows:
+        if section is None or section.id != row[0]:
+            section = PlanSection(*row[:_N_SECTION])
+            sections_of[section.workstream_id].append(section)
+        columns = row[_N_SECTION : _N_SECTION + _N_MILESTONE]
+        if columns[0] is None:  # a section without milestones
+            continue
         milestone = PlanMilestone(*columns)
-        milestone.owner = owner_by_id.get(milestone.owner_id)
-        milestones_of[milestone.workstream_id].append((milestone, frozenset(kinds.split(",")) if kinds else _NONE))
+        name, email, kinds = row[_N_SECTION + _N_MILESTONE :]
+        if milestone.owner_id is not None:
+            owner = people.get(milestone.owner_id)
+            if owner is None:
+                owner = people[milestone.owner_id] = PlanPerson(milestone.owner_id, name, email)
+            milestone.owner = owner
+        milestones_of[section.workstream_id].append((milestone, frozenset(kinds.split(",")) if kinds else _NONE))
     risks_of: dict[int, list[Risk]] = {i: [] for i in ids}
     for risk in risks:
-        set_committed_value(risk, "owner", owner_by_id.get(risk.owner_id))
         risks_of[risk.workstream_id].append(risk)
     return [
         _plan(workstream, as_of, sections_of[workstream.id], milestones_of[workstream.id], risks_of[workstream.id])
@@ -171,7 +195,7 @@ _NONE: frozenset[str] = frozenset()
 def _plan(
     workstream: Workstream,
     as_of: date,
-    sections: list[Section],
+    sections: list[PlanSection],
     milestones: list[tuple[PlanMilestone, frozenset[str]]],
     risks: list[Risk],
 ) -> PlanView:

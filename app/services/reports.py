@@ -568,22 +568,23 @@ def _already_reminded(session: Session, meeting: BoardMeeting, workstream: Works
 def _reminders(session, kind, meeting, workstream, report, today) -> list[Reminder]:
     when = f"{meeting.name} on {meeting.date:%-d %B %Y}"
     if kind is ReminderKind.OWNERS:
-        by_owner: dict[int, tuple[User, list[str]]] = {}
+        refs_by_owner: dict[int, list[str]] = {}
         for row in load_plan(session, workstream, today).rows:
-            owner = row.milestone.owner
-            if owner is None or not row.assessment.is_open or row.milestone.current_due > meeting.date:
+            owner_id = row.milestone.owner_id
+            if owner_id is None or not row.assessment.is_open or row.milestone.current_due > meeting.date:
                 continue
-            by_owner.setdefault(owner.id, (owner, []))[1].append(row.milestone.reference)
+            refs_by_owner.setdefault(owner_id, []).append(row.milestone.reference)
+        owners = {u.id: u for u in session.scalars(select(User).where(User.id.in_(refs_by_owner)))}
         return [
             Reminder(
                 kind,
-                owner,
+                owners[owner_id],
                 meeting,
                 workstream,
                 f"{workstream.name}: milestones {', '.join(refs)} are due by {when}. "
                 "Propose completion with evidence, or ask for a revised date.",
             )
-            for owner, refs in by_owner.values()
+            for owner_id, refs in refs_by_owner.items()
         ]
     if kind is ReminderKind.LEAD:
         text = f"{workstream.name}: the highlight report for {when} has not been submitted for sign-off yet."
