@@ -5,14 +5,13 @@ from sqlalchemy.orm import selectinload
 
 from app.admin import bp
 from app.admin.forms import MeetingForm, MembershipForm, ThresholdsForm, UserForm, WorkstreamForm
-from app.domain.errors import DomainError
 from app.domain.permissions import Permission, Role
 from app.domain.rag import Thresholds
 from app.extensions import db
 from app.models import BoardMeeting, Membership, Programme, User, Workstream
 from app.services import admin as admin_service
 from app.services import users
-from app.web.forms import apply_domain_error
+from app.web.forms import save_or_show_errors
 from app.web.htmx import redirect_after_post
 from app.web.permissions import permission_required
 
@@ -41,22 +40,21 @@ def list_users():
 def new_user():
     form = UserForm()
     if form.validate_on_submit():
-        try:
-            user = users.create_user(
+        saved = save_or_show_errors(
+            form,
+            lambda: users.create_user(
                 db.session,
                 current_user,
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
                 is_admin=form.is_admin.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{user.name} can now sign in", "success")
-            return redirect_after_post(url_for("admin.user", user_id=user.id))
+            ),
+            lambda user: f"{user.name} can now sign in",
+            lambda user: url_for("admin.user", user_id=user.id),
+        )
+        if saved is not None:
+            return saved
     return render_template("admin/user_form.html", form=form)
 
 
@@ -71,15 +69,14 @@ def user(user_id: int):
     ]
     if form.validate_on_submit():
         workstream = db.get_or_404(Workstream, form.workstream_id.data)
-        try:
-            users.add_membership(db.session, current_user, person, workstream, Role(form.role.data))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{person.name} is now {Role(form.role.data).label.lower()} of {workstream.name}", "success")
-            return redirect_after_post(url_for("admin.user", user_id=person.id))
+        saved = save_or_show_errors(
+            form,
+            lambda: users.add_membership(db.session, current_user, person, workstream, Role(form.role.data)),
+            f"{person.name} is now {Role(form.role.data).label.lower()} of {workstream.name}",
+            url_for("admin.user", user_id=person.id),
+        )
+        if saved is not None:
+            return saved
     return render_template("admin/user.html", person=person, form=form)
 
 
@@ -106,20 +103,17 @@ def thresholds(programme_id: int):
         }
     )
     if form.validate_on_submit():
-        try:
-            admin_service.update_thresholds(
-                db.session,
-                current_user,
-                programme,
-                Thresholds(form.amber_window_days.data, form.red_overdue_days.data, form.red_overdue_share.data / 100),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash("RAG thresholds saved", "success")
-            return redirect_after_post(url_for("admin.index"))
+        thresholds = Thresholds(
+            form.amber_window_days.data, form.red_overdue_days.data, form.red_overdue_share.data / 100
+        )
+        saved = save_or_show_errors(
+            form,
+            lambda: admin_service.update_thresholds(db.session, current_user, programme, thresholds),
+            "RAG thresholds saved",
+            url_for("admin.index"),
+        )
+        if saved is not None:
+            return saved
     return render_template("admin/thresholds.html", form=form, programme=programme)
 
 
@@ -134,15 +128,16 @@ def new_workstream():
     form.programme_id.choices = _programme_choices()
     if form.validate_on_submit():
         programme = db.get_or_404(Programme, form.programme_id.data)
-        try:
-            admin_service.create_workstream(db.session, current_user, programme, form.name.data, form.title.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Workstream {form.name.data} created", "success")
-            return redirect_after_post(url_for("admin.index"))
+        saved = save_or_show_errors(
+            form,
+            lambda: admin_service.create_workstream(
+                db.session, current_user, programme, form.name.data, form.title.data or ""
+            ),
+            f"Workstream {form.name.data} created",
+            url_for("admin.index"),
+        )
+        if saved is not None:
+            return saved
     return render_template("admin/workstream_form.html", form=form)
 
 
@@ -153,13 +148,12 @@ def new_meeting():
     form.programme_id.choices = _programme_choices()
     if form.validate_on_submit():
         programme = db.get_or_404(Programme, form.programme_id.data)
-        try:
-            admin_service.add_meeting(db.session, current_user, programme, form.name.data, form.date.date)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash("Board meeting added", "success")
-            return redirect_after_post(url_for("admin.index"))
+        saved = save_or_show_errors(
+            form,
+            lambda: admin_service.add_meeting(db.session, current_user, programme, form.name.data, form.date.date),
+            "Board meeting added",
+            url_for("admin.index"),
+        )
+        if saved is not None:
+            return saved
     return render_template("admin/meeting_form.html", form=form)

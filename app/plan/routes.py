@@ -1,9 +1,8 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.domain.errors import DomainError
 from app.domain.permissions import Permission, Role
 from app.domain.rag import assess_milestone
 from app.extensions import db
@@ -14,8 +13,8 @@ from app.services import plan as plan_service
 from app.services.overview import build_overview
 from app.services.plan_view import STATUS_FILTERS, MilestoneRow, load_plan
 from app.web.dates import as_of_arg
-from app.web.forms import Choice, apply_domain_error
-from app.web.htmx import redirect_after_post, render_page_or_block
+from app.web.forms import Choice, save_or_show_errors
+from app.web.htmx import render_page_or_block
 from app.web.permissions import get_milestone_or_404, get_workstream_or_404, permission_required, require
 
 
@@ -90,15 +89,14 @@ def new_section(workstream_id: int):
     if request.method == "GET":
         form.number.data = max((s.number for s in workstream.sections), default=0) + 1
     if form.validate_on_submit():
-        try:
-            plan_service.add_section(db.session, current_user, workstream, form.number.data, form.title.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Section {form.number.data} added", "success")
-            return redirect_after_post(url_for("plan.show", workstream_id=workstream.id))
+        saved = save_or_show_errors(
+            form,
+            lambda: plan_service.add_section(db.session, current_user, workstream, form.number.data, form.title.data),
+            f"Section {form.number.data} added",
+            url_for("plan.show", workstream_id=workstream.id),
+        )
+        if saved is not None:
+            return saved
     return render_template("plan/section_form.html", form=form, workstream=workstream, section=None)
 
 
@@ -109,15 +107,14 @@ def edit_section(section_id: int):
     require(Permission.EDIT_PLAN, section.workstream_id)
     form = SectionForm(obj=section)
     if form.validate_on_submit():
-        try:
-            plan_service.update_section(db.session, current_user, section, form.number.data, form.title.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash("Section saved", "success")
-            return redirect_after_post(url_for("plan.show", workstream_id=section.workstream_id))
+        saved = save_or_show_errors(
+            form,
+            lambda: plan_service.update_section(db.session, current_user, section, form.number.data, form.title.data),
+            "Section saved",
+            url_for("plan.show", workstream_id=section.workstream_id),
+        )
+        if saved is not None:
+            return saved
     return render_template("plan/section_form.html", form=form, workstream=section.workstream, section=section)
 
 
@@ -143,15 +140,14 @@ def new_milestone(workstream_id: int):
     if request.method == "GET" and request.args.get("section_id", "").isdigit():
         form.section_id.data = int(request.args["section_id"])
     if form.validate_on_submit():
-        try:
-            milestone = plan_service.add_milestone(db.session, current_user, workstream, form.values())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Milestone {milestone.reference} added", "success")
-            return redirect_after_post(url_for("plan.milestone", milestone_id=milestone.id))
+        saved = save_or_show_errors(
+            form,
+            lambda: plan_service.add_milestone(db.session, current_user, workstream, form.values()),
+            lambda milestone: f"Milestone {milestone.reference} added",
+            lambda milestone: url_for("plan.milestone", milestone_id=milestone.id),
+        )
+        if saved is not None:
+            return saved
     return render_template("plan/milestone_form.html", form=form, workstream=workstream, milestone=None)
 
 
@@ -162,15 +158,14 @@ def edit_milestone(milestone_id: int):
     workstream = milestone.section.workstream
     form = _milestone_form(workstream, milestone)
     if form.validate_on_submit():
-        try:
-            plan_service.update_milestone(db.session, current_user, milestone, form.values())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Milestone {milestone.reference} saved", "success")
-            return redirect_after_post(url_for("plan.milestone", milestone_id=milestone.id))
+        saved = save_or_show_errors(
+            form,
+            lambda: plan_service.update_milestone(db.session, current_user, milestone, form.values()),
+            lambda _: f"Milestone {milestone.reference} saved",
+            url_for("plan.milestone", milestone_id=milestone.id),
+        )
+        if saved is not None:
+            return saved
     return render_template("plan/milestone_form.html", form=form, workstream=workstream, milestone=milestone)
 
 

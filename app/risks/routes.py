@@ -3,7 +3,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.domain.errors import DomainError
 from app.domain.permissions import Permission
 from app.domain.risk import RED_RISK_NOTE, Impact, Likelihood, guidance_grid
 from app.extensions import db
@@ -12,7 +11,7 @@ from app.risks import bp
 from app.risks.forms import RegisterFilterForm, RiskForm, RiskStateForm
 from app.services import risks as risk_service
 from app.web.dates import as_of_arg
-from app.web.forms import apply_domain_error
+from app.web.forms import save_or_show_errors
 from app.web.htmx import redirect_after_post, render_page_or_block
 from app.web.permissions import get_workstream_or_404, permission_required, require
 
@@ -108,15 +107,14 @@ def edit(risk_id: int):
 def _save_risk(form: RiskForm, workstream, risk: Risk | None, save, done: str):
     """Validate, save through the service, then redirect to the risk; otherwise show the form with its errors."""
     if form.validate_on_submit():
-        try:
-            saved = save(form.values())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Risk {saved.reference} {done}", "success")
-            return redirect_after_post(url_for("risks.detail", risk_id=saved.id))
+        saved = save_or_show_errors(
+            form,
+            lambda: save(form.values()),
+            lambda risk: f"Risk {risk.reference} {done}",
+            lambda risk: url_for("risks.detail", risk_id=risk.id),
+        )
+        if saved is not None:
+            return saved
     marked = {(Impact(risk.impact), Likelihood(risk.likelihood)): ["This risk"]} if risk else {}
     return render_template(
         "risks/form.html", form=form, workstream=workstream, risk=risk, grid=guidance_grid(), marked=marked

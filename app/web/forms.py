@@ -1,14 +1,19 @@
 """Form fields and helpers shared by the feature forms."""
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
+from flask import flash
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from app.domain.dates import format_plan_date, parse_plan_date
 from app.domain.errors import DomainError
+from app.extensions import db
+from app.web.htmx import redirect_after_post
 
 
 class Choice(NamedTuple):
@@ -63,3 +68,26 @@ def apply_domain_error(form: FlaskForm, error: DomainError, default_field: str |
         name = next(iter(n for n in form._fields if n != "csrf_token"))
     field = form._fields[name]
     field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+
+
+def save_or_show_errors(
+    form: FlaskForm,
+    action: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    next_url: str | Callable[[Any], str],
+    default_field: str | None = None,
+) -> Response | None:
+    """A form view's save: run ``action`` (a service call), commit, flash ``success`` and redirect to ``next_url``.
+
+    ``success`` and ``next_url`` may be functions of what ``action`` returned. A DomainError rolls back, is shown
+    against the field it names, and returns None: the view renders the form again, nothing half-saved.
+    """
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        apply_domain_error(form, error, default_field)
+        return None
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    return redirect_after_post(next_url(result) if callable(next_url) else next_url)
