@@ -8,7 +8,9 @@ from flask import url_for
 from app.domain.permissions import Role
 from app.extensions import db
 from app.models import Proposal, Report
+from app.services.dashboard import build_dashboard
 from app.services.plan_view import load_plan
+from app.services.proposals_queue import proposals_awaiting
 from tests.conftest import parse
 from tests.factories import add_member, make_milestone, make_risk, make_section, make_workstream
 
@@ -166,6 +168,24 @@ def test_the_sponsor_decides_only_what_a_lead_proposed(world, many_proposals, lo
 
     assert texts(page, "#awaiting-decision li a") == ["2.20: date change proposed by Alpha lead"]
     assert "All 1 waiting for a decision" in page.get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("role", ["lead", "sponsor", "owner", "viewer", "admin", "outsider", "second lead"])
+def test_the_decisions_listed_are_the_queues_first_ten(world, many_proposals, role):
+    """The dashboard's one query (LIMIT and count) agrees with the decision queue's own rule, for everyone."""
+    a = world.a
+    second_lead = add_member(world.b.owner, a.workstream, Role.LEAD)
+    section = make_section(a.workstream, 3)
+    _propose(make_milestone(section, "3.1"), a.sponsor, 200)
+    _propose(make_milestone(section, "3.2"), second_lead, 150)
+    db.session.commit()
+    user = second_lead if role == "second lead" else world.user(role)
+
+    shown = build_dashboard(db.session, user, TODAY)
+    queue = proposals_awaiting(user)
+
+    assert [p.id for p in shown.awaiting_decision] == [p.id for p in queue[:10]]
+    assert shown.decisions_waiting == len(queue)
 
 
 def test_nothing_to_decide(world, login_as):
