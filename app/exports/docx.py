@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 
 from app.domain.reports import rag_status_label
 from app.exports.html import document_date, document_title
@@ -27,6 +29,10 @@ HEADER_WIDTHS = (4.0, 5.0, 4.0, 5.0)
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Style ids of the default template, set directly: looking styles up by name costs an XPath search each time.
 BULLET = "ListBullet"
+TABLE_LOOK = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+    'w:val="04A0"/>'
+)
 
 
 def _heading(document, text: str, level: int, *, new_page: bool = False):
@@ -91,77 +97,102 @@ def _setup(document) -> None:
     document.styles["Normal"].font.size = Pt(10)
 
 
-# Cells -------------------------------------------------------------------------------------------------------
+# Tables -------------------------------------------------------------------------------------------------------
+# Tables are written as WordprocessingML text and parsed once each: python-docx's cell, run and width calls walk
+# and re-search the XML on every call, which made a 300-milestone report spend most of its time in table cells.
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_RUN_BREAKS = re.compile("([\t\r\n])")
 
 
-def _shade(cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
+def _text(text: str) -> str:
+    """Run content as python-docx writes it: a tab for each tab, a break for each line end, the rest as text."""
+    parts = []
+    for part in _RUN_BREAKS.split(_INVALID_XML.sub("", text)):
+        if part == "\t":
+            parts.append("<w:tab/>")
+        elif part in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
+            parts.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return "".join(parts)
 
 
-def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    properties.append(marker)
+def _para(text: str = "", *, bold: bool = False, style: str | None = None) -> str:
+    properties = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    run = f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}{_text(text)}</w:r>" if text else ""
+    return f"<w:p>{properties}{run}</w:p>"
 
 
-def _write(cell, text: str, *, bold: bool = False) -> None:
-    paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text or "")
-    run.bold = bold
-
-
-def _rag_cell(cell, rag: str | None, label: str) -> None:
-    _write(cell, label, bold=bool(rag))
-    if rag in RAG_FILLS:
-        _shade(cell, RAG_FILLS[rag])
-
-
-def _narrative(cell, text: str) -> None:
-    """Bullet lines as Word bullets, other lines as paragraphs; the cell's first paragraph is reused."""
-    first = True
+def _narrative(text: str) -> str:
+    """Bullet lines as Word bullets, other lines as paragraphs."""
+    paragraphs = []
     for kind, content in narrative_blocks(text):
-        items = content if kind == "list" else [content]
-        for item in items:
-            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-            first = False
-            paragraph.add_run(item)
-            if kind == "list":
-                paragraph._p.style = BULLET
+        for item in content if kind == "list" else [content]:
+            paragraphs.append(_para(item, style=BULLET if kind == "list" else None))
+    return "".join(paragraphs) or _para()
 
 
-def _table(document, columns: int, widths: tuple[float, ...] | None = None, headers: tuple[str, ...] = ()):
-    table = document.add_table(rows=0, cols=columns)
-    table._tbl.tblPr.style = "TableGrid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = widths is None
-    if headers:
-        row = table.add_row()
-        _repeat_header(row)
-        for cell, text in zip(row.cells, headers, strict=True):
-            _write(cell, text, bold=True)
-            _shade(cell, HEADER_FILL)
-    if widths:
-        _widths(table, widths)
-    return table
+@dataclass(frozen=True)
+class _Cell:
+    content: str  # paragraphs (w:p), at least one
+    fill: str | None = None
+    span: int = 1
 
 
-def _widths(table, widths: tuple[float, ...]) -> None:
-    for index, column in enumerate(table.columns):
-        column.width = Cm(widths[index])
+def _cell(text: str | None, *, bold: bool = False, fill: str | None = None, span: int = 1) -> _Cell:
+    return _Cell(_para(text or "", bold=bold), fill, span)
 
 
-def _add_row(table, widths: tuple[float, ...] | None = None):
-    row = table.add_row()
-    if widths:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
-    return row
+def _rag_cell(rag: str | None, label: str, span: int = 1) -> _Cell:
+    return _cell(label, bold=bool(rag), fill=RAG_FILLS.get(rag or ""), span=span)
+
+
+def _label(text: str) -> _Cell:
+    return _cell(text, bold=True, fill=HEADER_FILL)
+
+
+class _Table:
+    """A table in the default template's "Table Grid" style, centred; fixed column widths (cm) or autofit."""
+
+    def __init__(self, document, columns: int, widths: tuple[float, ...] | None = None):
+        if widths is None:
+            section = document.sections[-1]
+            block = section.page_width - section.left_margin - section.right_margin
+            self.widths = (Emu(block // columns).twips,) * columns
+        else:
+            self.widths = tuple(Cm(width).twips for width in widths)
+        self.document = document
+        self.layout = "autofit" if widths is None else "fixed"
+        self.rows: list[str] = []
+
+    def row(self, *cells: _Cell, header: bool = False) -> None:
+        xml, column = [], 0
+        for cell in cells:
+            width = sum(self.widths[column : column + cell.span])
+            column += cell.span
+            span = f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else ""
+            shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.fill}"/>' if cell.fill else ""
+            xml.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{span}{shade}</w:tcPr>{cell.content}</w:tc>')
+        repeat = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if header else ""
+        self.rows.append(f"<w:tr>{repeat}{''.join(xml)}</w:tr>")
+
+    def headers(self, *labels: str) -> None:
+        """The column headings, repeated at the top of each page the table runs onto."""
+        self.row(*(_label(label) for label in labels), header=True)
+
+    def add(self) -> None:
+        """Append the table to the document's body."""
+        grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in self.widths)
+        self.document.element.body._insert_tbl(
+            parse_xml(
+                f"<w:tbl {nsdecls('w')}><w:tblPr>"
+                '<w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
+                f'<w:tblLayout w:type="{self.layout}"/>{TABLE_LOOK}</w:tblPr>'
+                f"<w:tblGrid>{grid}</w:tblGrid>{''.join(self.rows)}</w:tbl>"
+            )
+        )
 
 
 # The report ---------------------------------------------------------------------------------------------------
@@ -170,15 +201,17 @@ def _add_row(table, widths: tuple[float, ...] | None = None):
 def _cover(document, pack: BoardPack, has_reports: bool) -> None:
     _heading(document, f"{pack.meeting_name}, {pack.meeting_label}: board pack", 1)
     document.add_paragraph(pack.programme)
-    table = _table(document, 3, headers=("Pillar/ Workstream", "Previous RAG Status", "Current RAG Status"))
+    table = _Table(document, 3)
+    table.headers("Pillar/ Workstream", "Previous RAG Status", "Current RAG Status")
     for entry in pack.entries:
-        cells = _add_row(table).cells
-        _write(cells[0], entry.workstream, bold=True)
-        _rag_cell(cells[1], entry.previous, rag_status_label(entry.previous))
-        if entry.current:
-            _rag_cell(cells[2], entry.current, rag_status_label(entry.current))
-        else:
-            _write(cells[2], "No signed-off report")
+        current = (
+            _rag_cell(entry.current, rag_status_label(entry.current))
+            if entry.current
+            else _cell("No signed-off report")
+        )
+        previous = _rag_cell(entry.previous, rag_status_label(entry.previous))
+        table.row(_cell(entry.workstream, bold=True), previous, current)
+    table.add()
     if not has_reports:
         document.add_paragraph("No report for this meeting has been signed off yet.")
 
@@ -217,117 +250,96 @@ def _report(document, model: ReportModel, *, level: int, new_page: bool) -> None
 
 
 def _header(document, model: ReportModel) -> None:
-    table = _table(document, 4, HEADER_WIDTHS)
-
-    def wide_row(label: str):
-        cells = _add_row(table, HEADER_WIDTHS).cells
-        _write(cells[0], label, bold=True)
-        _shade(cells[0], HEADER_FILL)
-        return cells[1].merge(cells[3])
-
-    _write(wide_row("Pillar/ Workstream Name"), model.heading)
-    cells = _add_row(table, HEADER_WIDTHS).cells
-    for index, (label, value) in enumerate((("Sponsor", model.sponsor), ("Project Manager/ Lead", model.lead))):
-        _write(cells[index * 2], label, bold=True)
-        _shade(cells[index * 2], HEADER_FILL)
-        _write(cells[index * 2 + 1], value or "—")
-    _rag_cell(wide_row("Previous RAG Status"), model.rag.previous, model.rag.previous_label)
-    _rag_cell(wide_row("Current RAG Status"), model.rag.reported, model.rag.reported_label)
-    computed = wide_row("Computed RAG Status")
-    _write(computed, f"{model.rag.computed_label}, as at {model.as_of:%-d %B %Y}, from approved facts:")
-    for reason in model.rag.reasons:
-        _bullet(computed, reason)
+    table = _Table(document, 4, HEADER_WIDTHS)
+    table.row(_label("Pillar/ Workstream Name"), _cell(model.heading, span=3))
+    table.row(_label("Sponsor"), _cell(model.sponsor or "—"), _label("Project Manager/ Lead"), _cell(model.lead or "—"))
+    table.row(_label("Previous RAG Status"), _rag_cell(model.rag.previous, model.rag.previous_label, 3))
+    table.row(_label("Current RAG Status"), _rag_cell(model.rag.reported, model.rag.reported_label, 3))
+    computed = _para(f"{model.rag.computed_label}, as at {model.as_of:%-d %B %Y}, from approved facts:")
+    computed += "".join(_para(reason, style=BULLET) for reason in model.rag.reasons)
+    table.row(_label("Computed RAG Status"), _Cell(computed, span=3))
     if model.rag.overridden:
-        _write(wide_row("Why the reported RAG differs"), model.rag.override_justification)
-    _write(wide_row("Reason for RAG"), model.rag.reason or "—")
-    cells = _add_row(table, HEADER_WIDTHS).cells
-    for index, (label, value) in enumerate(
-        (("Report Completed By", model.completed_by), ("Meeting Date", model.meeting_label))
-    ):
-        _write(cells[index * 2], label, bold=True)
-        _shade(cells[index * 2], HEADER_FILL)
-        _write(cells[index * 2 + 1], value or "—")
+        table.row(_label("Why the reported RAG differs"), _cell(model.rag.override_justification, span=3))
+    table.row(_label("Reason for RAG"), _cell(model.rag.reason or "—", span=3))
+    table.row(
+        _label("Report Completed By"),
+        _cell(model.completed_by or "—"),
+        _label("Meeting Date"),
+        _cell(model.meeting_label or "—"),
+    )
+    table.add()
     document.add_paragraph()
 
 
 def _section(document, model: ReportModel, section, level: int) -> None:
     _heading(document, f"{section.number}. {section.title}", level, new_page=True)
-    table = _table(document, 2, headers=("Potential Barriers", "Action Required"))
-    cells = _add_row(table).cells
-    _narrative(cells[0], section.barriers)
-    _narrative(cells[1], section.action_required)
+    table = _Table(document, 2)
+    table.headers("Potential Barriers", "Action Required")
+    table.row(_Cell(_narrative(section.barriers)), _Cell(_narrative(section.action_required)))
+    table.add()
     document.add_paragraph()
-    table = _table(document, 2, headers=("Progress to Date:", "Activity for the Next Period:"))
-    cells = _add_row(table).cells
-    _write(cells[0], f"From: {model.period.start or '—'} To: {model.period.end or '—'}")
-    _write(cells[1], f"From: {model.next_period.start or '—'} To: {model.next_period.end or '—'}")
-    cells = _add_row(table).cells
-    _narrative(cells[0], section.progress)
-    _narrative(cells[1], section.next_activity)
-    _heading(document, "Key Milestones and Tracking", level + 1)
-    table = _table(
-        document,
-        5,
-        MILESTONE_WIDTHS,
-        ("Reference", "Milestone", "Date Due", "Actual/ Revised Date", "Comments/ Reason for Delay"),
+    table = _Table(document, 2)
+    table.headers("Progress to Date:", "Activity for the Next Period:")
+    table.row(
+        _cell(f"From: {model.period.start or '—'} To: {model.period.end or '—'}"),
+        _cell(f"From: {model.next_period.start or '—'} To: {model.next_period.end or '—'}"),
     )
+    table.row(_Cell(_narrative(section.progress)), _Cell(_narrative(section.next_activity)))
+    table.add()
+    _heading(document, "Key Milestones and Tracking", level + 1)
+    table = _Table(document, 5, MILESTONE_WIDTHS)
+    table.headers("Reference", "Milestone", "Date Due", "Actual/ Revised Date", "Comments/ Reason for Delay")
     for milestone in section.milestones:
-        cells = _add_row(table, MILESTONE_WIDTHS).cells
-        _write(cells[0], milestone.reference, bold=True)
-        for cell, text in zip(
-            cells[1:],
-            (milestone.milestone, milestone.due_label, milestone.actual_label, milestone.comments),
-            strict=True,
-        ):
-            _write(cell, text)
+        table.row(
+            _cell(milestone.reference, bold=True),
+            _cell(milestone.milestone),
+            _cell(milestone.due_label),
+            _cell(milestone.actual_label),
+            _cell(milestone.comments),
+        )
     if not section.milestones:
-        _write(_add_row(table, MILESTONE_WIDTHS).cells[0], "No milestones in this section.")
+        table.row(_cell("No milestones in this section."), *(_cell("") for _ in range(4)))
+    table.add()
 
 
 def _risks(document, model: ReportModel, level: int) -> None:
     _heading(document, "Risks", level, new_page=True)
-    table = _table(
-        document,
-        8,
-        RISK_WIDTHS,
-        (
-            "Reference",
-            "Risks (For escalation/ oversight only)",
-            "Likelihood",
-            "Impact",
-            "Score",
-            "Rating*",
-            "Mitigation",
-            "Date for Mitigation",
-        ),
+    table = _Table(document, 8, RISK_WIDTHS)
+    table.headers(
+        "Reference",
+        "Risks (For escalation/ oversight only)",
+        "Likelihood",
+        "Impact",
+        "Score",
+        "Rating*",
+        "Mitigation",
+        "Date for Mitigation",
     )
     open_risks = [r for r in model.risks if r.status == "open"]
     for risk in open_risks:
-        cells = _add_row(table, RISK_WIDTHS).cells
-        _write(cells[0], risk.reference, bold=True)
-        _write(cells[1], risk.risk)
-        _write(cells[2], risk.likelihood.capitalize())
-        _write(cells[3], risk.impact.capitalize())
-        _write(cells[4], str(risk.score))
-        _rag_cell(cells[5], risk.rating, risk.rating.capitalize())
-        _write(cells[6], risk.mitigation)
-        _write(cells[7], risk.mitigation_date_label)
+        table.row(
+            _cell(risk.reference, bold=True),
+            _cell(risk.risk),
+            _cell(risk.likelihood.capitalize()),
+            _cell(risk.impact.capitalize()),
+            _cell(str(risk.score)),
+            _rag_cell(risk.rating, risk.rating.capitalize()),
+            _cell(risk.mitigation),
+            _cell(risk.mitigation_date_label),
+        )
     if not open_risks:
-        _write(_add_row(table, RISK_WIDTHS).cells[0], "No open risks.")
+        table.row(_cell("No open risks."), *(_cell("") for _ in range(7)))
+    table.add()
 
     _heading(document, "*Risk Scoring Guidance", level + 1)
-    table = _table(document, 4)
-    cells = _add_row(table).cells
-    _write(cells[1].merge(cells[3]), "Likelihood of occurrence", bold=True)
-    cells = _add_row(table).cells
-    _write(cells[0], "Impact", bold=True)
-    for cell, likelihood in zip(cells[1:], model.guidance_likelihoods, strict=True):
-        _write(cell, likelihood, bold=True)
+    table = _Table(document, 4)
+    table.row(_cell(""), _cell("Likelihood of occurrence", bold=True, span=3))
+    table.row(*(_cell(text, bold=True) for text in ("Impact", *model.guidance_likelihoods)))
     for impact, guidance in model.risk_guidance:
-        cells = _add_row(table).cells
-        _write(cells[0], impact, bold=True)
-        for cell, (text, score, rating) in zip(cells[1:], guidance, strict=True):
-            _write(cell, f"{text} {score}")
-            _shade(cell, RAG_FILLS[rating])
+        table.row(
+            _cell(impact, bold=True),
+            *(_cell(f"{text} {score}", fill=RAG_FILLS[rating]) for text, score, rating in guidance),
+        )
+    table.add()
     document.add_paragraph()
     document.add_paragraph(model.red_risk_note)
