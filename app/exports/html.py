@@ -30,9 +30,19 @@ thead th, tbody th {{ background-color: #f3f3f3; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}
 .app-paper__half {{ width: 50%; }}
+/* Fixed layout where the widths are set: each column's width then comes from the header row instead of from
+   measuring every cell's text twice (the long tables' automatic layout was about half the PDF's time). */
+.app-paper__milestones, .app-paper__narrative, .app-paper__risk-table {{ table-layout: fixed; }}
 .app-paper__milestones thead th:nth-child(1) {{ width: 9%; }}
 .app-paper__milestones thead th:nth-child(2) {{ width: 37%; }}
 .app-paper__milestones thead th:nth-child(3), .app-paper__milestones thead th:nth-child(4) {{ width: 11%; }}
+.app-paper__risk-table thead th:nth-child(1) {{ width: 9%; }}
+.app-paper__risk-table thead th:nth-child(2) {{ width: 17%; }}
+.app-paper__risk-table thead th:nth-child(3) {{ width: 9%; }}
+.app-paper__risk-table thead th:nth-child(4) {{ width: 10%; }}
+.app-paper__risk-table thead th:nth-child(5) {{ width: 5%; }}
+.app-paper__risk-table thead th:nth-child(6) {{ width: 7%; }}
+.app-paper__risk-table thead th:nth-child(8) {{ width: 10%; }}
 .app-paper__header th {{ width: 16%; }}
 .app-page-break {{ break-before: page; }}
 .app-rag-cell--red, .app-rag-cell--amber, .app-rag-cell--green {{ font-weight: bold; }}
