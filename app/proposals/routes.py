@@ -2,7 +2,7 @@ from io import BytesIO
 
 from flask import abort, current_app, flash, make_response, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.domain import proposals as rules
@@ -10,7 +10,7 @@ from app.domain.errors import DomainError, NotAllowed
 from app.domain.evidence import format_size
 from app.domain.permissions import Permission
 from app.extensions import db
-from app.models import AuditEvent, Evidence, Proposal
+from app.models import AuditEvent, Evidence, Proposal, User
 from app.proposals import bp
 from app.proposals.forms import DecisionForm, EvidenceForm, MarkReadForm, ProposalForm, WithdrawForm
 from app.services import notifications as notification_service
@@ -22,13 +22,21 @@ from app.web.htmx import is_fragment_request, redirect_after_post, render_page_o
 from app.web.permissions import get_milestone_or_404, permission_required, require
 from app.web.urls import safe_next
 
+# Built once: every proposal page and decision loads the proposal with its milestone, its decider, and its proposer
+# with their memberships (who may decide it depends on the proposer's roles), in one statement.
+PROPOSAL_WITH_PEOPLE = (
+    select(Proposal)
+    .where(Proposal.id == bindparam("proposal_id"))
+    .options(
+        joinedload(Proposal.milestone),
+        joinedload(Proposal.proposed_by).joinedload(User.memberships),
+        joinedload(Proposal.decided_by),
+    )
+)
+
 
 def get_proposal_or_404(proposal_id: int, need: Permission) -> Proposal:
-    proposal = db.session.get(
-        Proposal,
-        proposal_id,
-        options=[joinedload(Proposal.milestone), joinedload(Proposal.proposed_by), joinedload(Proposal.decided_by)],
-    )
+    proposal = db.session.execute(PROPOSAL_WITH_PEOPLE, {"proposal_id": proposal_id}).unique().scalar_one_or_none()
     if proposal is None:
         abort(404)
     require(need, proposal.milestone.workstream_id)
@@ -237,12 +245,13 @@ def decide(proposal_id: int):
         if error.field not in ("reason", "decision"):
             error.field = "reason"
         return _decision_response(proposal, came_from_queue, status=200, error=error, reason=form.reason.data or "")
-    db.session.commit()
+    # Worded before the commit, which expires what the session holds: a plain form post then needs no reload.
     message = f"{proposal.state.capitalize()}: {service.describe(proposal)} of milestone {proposal.milestone.reference}"
+    db.session.commit()
     if is_fragment_request():
         return _decision_response(proposal, came_from_queue, status=200, outcome=message)
     flash(message, "success")
-    target = url_for("proposals.queue") if came_from_queue else url_for("proposals.detail", proposal_id=proposal.id)
+    target = url_for("proposals.queue") if came_from_queue else url_for("proposals.detail", proposal_id=proposal_id)
     return redirect_after_post(target)
 
 

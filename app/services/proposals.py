@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain import proposals as rules
 from app.domain.dates import format_plan_date
@@ -356,14 +357,35 @@ def withdraw(session: Session, actor: User, proposal: Proposal) -> Proposal:
     return proposal
 
 
+_proposals = Proposal.__table__
+# Built once, as they run on every decision. The conditional UPDATE: only a proposal still pending at the version
+# its decider saw changes, so of two decisions at once exactly one matches the row. It sets the columns named in
+# the parameters it is executed with.
+DECIDE = update(_proposals).where(
+    _proposals.c.id == bindparam("proposal_id"),
+    _proposals.c.state == "pending",
+    _proposals.c.version == bindparam("seen_version"),
+)
+MILESTONE_FOR_UPDATE = (
+    select(Milestone)
+    .where(Milestone.id == bindparam("milestone_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def decide(
     session: Session, actor: User, proposal: Proposal, decision: str | None, reason: str, seen_version: int | None
 ) -> Proposal:
     """Approve or reject the version of a proposal its decider saw, and apply an approval to the milestone.
 
+    Load ``proposal`` with its milestone and its proposer's memberships: the checks read them.
     Raises NotAllowed (the proposer, or not a decider here), DomainError (no decision, rejection without a
     reason, no version), or DecisionConflict — AlreadyDecided / StaleVersion — when the proposal is no longer
     pending at that version; the caller answers 409 and rolls back.
+
+    Writes: the conditional UPDATE, then (approval) the milestone read again and changed, then the audit events,
+    the notification and its email, added without flushing so that the caller's commit sends them together.
     """
     milestone = proposal.milestone
     workstream_id = milestone.workstream_id
@@ -376,22 +398,24 @@ def decide(
     if seen_version is None:
         raise DomainError("The form is missing the version you saw: reload the page and decide again", field="decision")
     now = utcnow()
-    result = session.execute(
-        update(Proposal)
-        .where(Proposal.id == proposal.id, Proposal.state == "pending", Proposal.version == seen_version)
-        .values(
-            state=chosen.state.value,
-            decided_by_id=actor.id,
-            decided_at=now,
-            decided_version=seen_version,
-            decision_reason=reason,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    decided = {
+        "state": chosen.state.value,
+        "decided_by_id": actor.id,
+        "decided_at": now,
+        "decided_version": seen_version,
+        "decision_reason": reason,
+        "updated_at": now,
+    }
+    result = session.execute(DECIDE, {"proposal_id": proposal.id, "seen_version": seen_version, **decided})
     if result.rowcount != 1:
         raise _conflict(session, proposal.id, seen_version)
-    session.refresh(proposal)
+    # The row now holds exactly what the UPDATE wrote (it matched the version loaded): set those values as loaded
+    # rather than reading the row back; the decider is loaded from decided_by_id if asked for.
+    for key, value in decided.items():
+        set_committed_value(proposal, key, value)
+    session.expire(proposal, ["decided_by"])
+    if chosen is rules.Decision.APPROVE:
+        milestone = _locked_milestone(session, proposal.milestone_id)
     what = describe(proposal)
     verb = "approved" if chosen is rules.Decision.APPROVE else "rejected"
     audit.record(
@@ -407,7 +431,7 @@ def decide(
         after={"state": chosen.state.value, "reason": reason},
     )
     if chosen is rules.Decision.APPROVE:
-        _apply_to_milestone(session, actor, proposal)
+        _apply_to_milestone(session, actor, proposal, milestone)
     notify(
         session,
         proposal.proposed_by,
@@ -419,15 +443,14 @@ def decide(
     return proposal
 
 
-def _apply_to_milestone(session: Session, actor: User, proposal: Proposal) -> None:
-    # Read the milestone again under the row lock (PostgreSQL) or the write lock already held (SQLite), so an edit
-    # made since the page was loaded is not overwritten.
-    milestone = session.execute(
-        select(Milestone)
-        .where(Milestone.id == proposal.milestone_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+def _locked_milestone(session: Session, milestone_id: int) -> Milestone:
+    """The milestone as it is now, read after the proposal's UPDATE: under its row lock on PostgreSQL (FOR
+    UPDATE), under the database's write lock on SQLite (which has no row locks and leaves FOR UPDATE out). So an
+    edit committed since the request loaded it (a comment, a date) is neither overwritten nor misreported."""
+    return session.execute(MILESTONE_FOR_UPDATE, {"milestone_id": milestone_id}).scalar_one()
+
+
+def _apply_to_milestone(session: Session, actor: User, proposal: Proposal, milestone: Milestone) -> None:
     kind = rules.Kind(proposal.kind)
     new_values = rules.milestone_changes(
         kind,
