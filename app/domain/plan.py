@@ -5,7 +5,8 @@ from datetime import date
 
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
-from app.domain.rag import MilestoneFacts
+from app.domain.rag import MilestoneFacts, Rag, RiskFacts
+from app.domain.risk import Impact, Likelihood, risk_rating, risk_score
 
 _REFERENCE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$")
 
@@ -67,4 +68,34 @@ class MilestoneDates:
             completed_on=self.completed_on,
             removed=self.removed,
             pending_completion=pending_completion,
+        )
+
+
+class RiskScoring:
+    """Score, rating, label and facts derived from a risk's fields; shared by the model and the plan's read rows.
+
+    Expects ``reference``, ``likelihood``, ``impact``, ``mitigation_date``, ``mitigation_date_is_month`` and
+    ``closed`` on the instance.
+    """
+
+    __slots__ = ()
+
+    @property
+    def score(self) -> int:
+        return risk_score(Likelihood(self.likelihood), Impact(self.impact))
+
+    @property
+    def rating(self) -> Rag:
+        return risk_rating(self.score)
+
+    @property
+    def mitigation_date_label(self) -> str:
+        return format_plan_date(self.mitigation_date, self.mitigation_date_is_month)
+
+    def facts(self) -> RiskFacts:
+        return RiskFacts(
+            reference=self.reference,
+            likelihood=Likelihood(self.likelihood),
+            impact=Impact(self.impact),
+            closed=self.closed,
         )

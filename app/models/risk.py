@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.dates import format_plan_date
-from app.domain.rag import RiskFacts
-from app.domain.risk import Impact, Likelihood, risk_rating, risk_score
+from app.domain.plan import RiskScoring
 from app.extensions import db
 from app.models._base import UTCDateTime, utcnow
 from app.models.user import User
@@ -19,7 +17,7 @@ if TYPE_CHECKING:
     from app.models.plan import Workstream
 
 
-class Risk(db.Model):
+class Risk(RiskScoring, db.Model):
     __tablename__ = "risks"
     __table_args__ = (UniqueConstraint("workstream_id", "reference"),)
 
@@ -39,23 +37,3 @@ class Risk(db.Model):
 
     workstream: Mapped[Workstream] = relationship(back_populates="risks")
     owner: Mapped[User | None] = relationship()
-
-    @property
-    def score(self) -> int:
-        return risk_score(Likelihood(self.likelihood), Impact(self.impact))
-
-    @property
-    def rating(self):
-        return risk_rating(self.score)
-
-    @property
-    def mitigation_date_label(self) -> str:
-        return format_plan_date(self.mitigation_date, self.mitigation_date_is_month)
-
-    def facts(self) -> RiskFacts:
-        return RiskFacts(
-            reference=self.reference,
-            likelihood=Likelihood(self.likelihood),
-            impact=Impact(self.impact),
-            closed=self.closed,
-        )

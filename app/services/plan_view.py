@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from app.domain.plan import MilestoneDates
+from app.domain.plan import MilestoneDates, RiskScoring
 from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, assess_workstream
 from app.models import Milestone, Proposal, Risk, Section, User, Workstream
 
@@ -53,7 +53,26 @@ class PlanMilestone(MilestoneDates):
     owner: PlanPerson | None = None
 
 
-_sections, _milestones, _users = Section.__table__, Milestone.__table__, User.__table__
+@dataclass(slots=True)
+class PlanRisk(RiskScoring):
+    """A risk as the plan and the report show it, read as a plain row."""
+
+    id: int
+    workstream_id: int
+    reference: str
+    title: str
+    description: str
+    likelihood: str
+    impact: str
+    mitigation: str
+    mitigation_date: date | None
+    mitigation_date_is_month: bool
+    owner_id: int | None
+    closed: bool
+    owner: PlanPerson | None = None
+
+
+_sections, _milestones, _users, _risks = Section.__table__, Milestone.__table__, User.__table__, Risk.__table__
 _SECTION_COLUMNS = tuple(getattr(_sections.c, name) for name in PlanSection.__dataclass_fields__)
 _MILESTONE_COLUMNS = tuple(
     getattr(_milestones.c, name) for name in PlanMilestone.__dataclass_fields__ if name != "owner"
@@ -74,6 +93,13 @@ _PLAN_ROWS = (
     )
     .where(_sections.c.workstream_id.in_(bindparam("workstream_ids", expanding=True)))
     .order_by(_sections.c.workstream_id, _sections.c.number, _milestones.c.sort_key, _milestones.c.id)
+)
+_RISK_COLUMNS = tuple(getattr(_risks.c, name) for name in PlanRisk.__dataclass_fields__ if name != "owner")
+_PLAN_RISKS = (
+    select(*_RISK_COLUMNS, _users.c.name, _users.c.email)
+    .select_from(_risks.outerjoin(_users, _users.c.id == _risks.c.owner_id))
+    .where(_risks.c.workstream_id.in_(bindparam("workstream_ids", expanding=True)))
+    .order_by(_risks.c.id)
 )
 _N_SECTION = len(_SECTION_COLUMNS)
 _N_MILESTONE = len(_MILESTONE_COLUMNS)
@@ -101,7 +127,7 @@ class PlanView:
     workstream: Workstream
     as_of: date
     sections: list[SectionRows]
-    risks: list[Risk]
+    risks: list[PlanRisk]
     assessment: WorkstreamAssessment
 
     @property
@@ -157,9 +183,7 @@ def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date)
     if not ids:
         return []
     rows = session.connection().execute(_PLAN_ROWS, {"workstream_ids": ids}).all()
-    risks = session.scalars(
-        select(Risk).where(Risk.workstream_id.in_(ids)).options(joinedload(Risk.owner)).order_by(Risk.id)
-    ).all()
+    risk_rows = session.connection().execute(_PLAN_RISKS, {"workstream_ids": ids}).all()
 
     sections_of: dict[int, list[PlanSection]] = {i: [] for i in ids}
     milestones_of: dict[int, list[tuple[PlanMilestone, frozenset[str]]]] = {i: [] for i in ids}
@@ -175,13 +199,13 @@ def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date)
         milestone = PlanMilestone(*columns)
         name, email, kinds = row[_N_SECTION + _N_MILESTONE :]
         if milestone.owner_id is not None:
-            owner = people.get(milestone.owner_id)
-            if owner is None:
-                owner = people[milestone.owner_id] = PlanPerson(milestone.owner_id, name, email)
-            milestone.owner = owner
+            milestone.owner = _person(people, milestone.owner_id, name, email)
         milestones_of[section.workstream_id].append((milestone, frozenset(kinds.split(",")) if kinds else _NONE))
-    risks_of: dict[int, list[Risk]] = {i: [] for i in ids}
-    for risk in risks:
+    risks_of: dict[int, list[PlanRisk]] = {i: [] for i in ids}
+    for *columns, name, email in risk_rows:
+        risk = PlanRisk(*columns)
+        if risk.owner_id is not None:
+            risk.owner = _person(people, risk.owner_id, name, email)
         risks_of[risk.workstream_id].append(risk)
     return [
         _plan(workstream, as_of, sections_of[workstream.id], milestones_of[workstream.id], risks_of[workstream.id])
@@ -192,12 +216,19 @@ def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date)
 _NONE: frozenset[str] = frozenset()
 
 
+def _person(people: dict[int, PlanPerson], person_id: int, name: str, email: str) -> PlanPerson:
+    person = people.get(person_id)
+    if person is None:
+        person = people[person_id] = PlanPerson(person_id, name, email)
+    return person
+
+
 def _plan(
     workstream: Workstream,
     as_of: date,
     sections: list[PlanSection],
     milestones: list[tuple[PlanMilestone, frozenset[str]]],
-    risks: list[Risk],
+    risks: list[PlanRisk],
 ) -> PlanView:
     facts = [m.facts(pending_completion="completion" in kinds) for m, kinds in milestones]
     assessment = assess_workstream(facts, [r.facts() for r in risks], as_of, workstream.programme.thresholds)
