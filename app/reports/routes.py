@@ -12,10 +12,11 @@ from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission, Role
 from app.domain.reports import ReportAction, ReportState, allowed_actions
-from app.exports.docx import render_docx
+from app.exports.docx import render_docx, report_docx
 from app.exports.html import render_print_html
 from app.exports.json import render_json
-from app.exports.pdf import render_pdf
+from app.exports.pdf import board_pack_pdf as render_board_pack_pdf
+from app.exports.pdf import report_pdf
 from app.extensions import db
 from app.models import BoardMeeting, Report, SectionNarrative, Workstream
 from app.reports import bp
@@ -23,6 +24,7 @@ from app.reports.forms import ConfirmForm, ReportForm, ReturnForm, SignOffForm, 
 from app.services import reports as service
 from app.services.report_model import (
     NARRATIVE_FIELDS,
+    ReportExtras,
     ReportModel,
     SnapshotIntegrityError,
     build_board_pack,
@@ -31,6 +33,7 @@ from app.services.report_model import (
     computed_rag,
     draft_as_of,
     latest_snapshot,
+    load_report,
 )
 from app.web.dates import as_of_arg, today
 from app.web.forms import apply_domain_error
@@ -58,18 +61,32 @@ def _report_or_404(report_id: int, need: Permission | None = None) -> Report:
     )
     if report is None:
         abort(404)
+    _require_for(report, need)
+    return report
+
+
+def _require_for(report: Report, need: Permission | None) -> None:
     if need is None:
         signed = report.state == ReportState.SIGNED_OFF.value
         need = Permission.VIEW_SIGNED_REPORT if signed else Permission.VIEW_LIVE_REPORT
     require(need, report.workstream_id)
-    return report
 
 
-def _model(report: Report) -> ReportModel:
+def _model(report: Report, extras: ReportExtras | None = None) -> ReportModel:
     try:
-        return build_for_report(db.session, report, today())
+        return build_for_report(db.session, report, today(), extras)
     except SnapshotIntegrityError:
         abort(500)
+
+
+def _read_or_404(report_id: int) -> tuple[Report, ReportModel]:
+    """The report the user may read and its model, the report and what the model reads with it in one statement."""
+    loaded = load_report(db.session, report_id)
+    if loaded is None:
+        abort(404)
+    report, extras = loaded
+    _require_for(report, None)
+    return report, _model(report, extras)
 
 
 def _slug(text: str) -> str:
@@ -151,8 +168,7 @@ def new(workstream_id: int):
 # The report page and its lifecycle ----------------------------------------------------------------------------
 
 
-def _detail_page(report: Report, return_form: ReturnForm | None = None):
-    model = _model(report)
+def _detail_page(report: Report, model: ReportModel, return_form: ReturnForm | None = None):
     actions = allowed_actions(
         report.state,
         current_user.roles_in(report.workstream_id),
@@ -185,7 +201,7 @@ def _detail_page(report: Report, return_form: ReturnForm | None = None):
 @bp.route("/reports/<int:report_id>")
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def detail(report_id: int):
-    return _detail_page(_report_or_404(report_id))
+    return _detail_page(*_read_or_404(report_id))
 
 
 def _link(report: Report) -> str:
@@ -246,7 +262,7 @@ def return_report(report_id: int):
             db.session.commit()
             flash("Report returned to the project lead with your comments.", "success")
             return redirect_after_post(_link(report))
-    return _detail_page(report, return_form=form)
+    return _detail_page(report, _model(report), return_form=form)
 
 
 @bp.route("/reports/<int:report_id>/sign-off", methods=["POST"])
@@ -401,7 +417,7 @@ def autosave(report_id: int):
 @bp.route("/reports/<int:report_id>/print")
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def print_layout(report_id: int):
-    model = _model(_report_or_404(report_id))
+    _, model = _read_or_404(report_id)
     html = render_print_html([model], stylesheet_href=url_for("static", filename="app.css"))
     return Response(html, mimetype="text/html")
 
@@ -409,21 +425,21 @@ def print_layout(report_id: int):
 @bp.route("/reports/<int:report_id>/report.docx")
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def download_docx(report_id: int):
-    model = _model(_report_or_404(report_id))
-    return _download(render_docx([model]), DOCX_TYPE, _filename(model, "docx"))
+    _, model = _read_or_404(report_id)
+    return _download(report_docx(model), DOCX_TYPE, _filename(model, "docx"))
 
 
 @bp.route("/reports/<int:report_id>/report.pdf")
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def download_pdf(report_id: int):
-    model = _model(_report_or_404(report_id))
-    return _download(render_pdf([model]), "application/pdf", _filename(model, "pdf"))
+    _, model = _read_or_404(report_id)
+    return _download(report_pdf(model), "application/pdf", _filename(model, "pdf"))
 
 
 @bp.route("/reports/<int:report_id>.json")
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def report_json(report_id: int):
-    model = _model(_report_or_404(report_id))
+    _, model = _read_or_404(report_id)
     return _download(render_json(model), "application/json", _filename(model, "json"), inline=True)
 
 
@@ -455,7 +471,7 @@ def _board_pack(meeting_id: int):
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def board_pack_pdf(meeting_id: int):
     pack, name = _board_pack(meeting_id)
-    return _download(render_pdf(pack.models, pack=pack), "application/pdf", f"{name}.pdf")
+    return _download(render_board_pack_pdf(pack), "application/pdf", f"{name}.pdf")
 
 
 @bp.route("/meetings/<int:meeting_id>/board-pack.docx")

@@ -13,16 +13,18 @@ import json
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ScalarSelect, bindparam, select
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
+from sqlalchemy.sql import ColumnElement
 
 from app.domain.dates import format_plan_date
 from app.domain.permissions import Role
 from app.domain.rag import Rag, report_as_of
 from app.domain.reports import ReportState, is_override, previous_rag, rag_status_label, reported_rag
 from app.domain.risk import RED_RISK_NOTE, Likelihood, guidance_grid
-from app.models import BoardMeeting, Report, ReportSnapshot, SectionNarrative, Workstream
+from app.models import BoardMeeting, Membership, Report, ReportSnapshot, SectionNarrative, User, Workstream
 from app.services.plan_view import load_plan
 
 log = logging.getLogger(__name__)
@@ -38,8 +40,10 @@ class SnapshotIntegrityError(Exception):
 # The view-model ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MilestoneLine:
+class MilestoneLine(NamedTuple):
+    """One milestone row of the report. Immutable like the rest of the model; a named tuple because a report
+    makes hundreds of them and a frozen dataclass costs several times as much to build."""
+
     reference: str
     milestone: str
     owner: str | None
@@ -211,9 +215,23 @@ def narrative_blocks(text: str) -> list[tuple[str, object]]:
 # Building from live data ------------------------------------------------------------------------------------
 
 
-def _names(workstream: Workstream, role: Role) -> str | None:
-    people = workstream.members_with(role)
-    return ", ".join(p.name for p in people) if people else None
+_SPONSOR_AND_LEAD = (
+    select(Membership.role, User.name)
+    .join(User, Membership.user_id == User.id)
+    .where(
+        Membership.workstream_id == bindparam("workstream_id"),
+        Membership.role.in_([Role.SPONSOR.value, Role.LEAD.value]),
+    )
+)
+
+
+def _sponsor_and_lead(session: Session, workstream_id: int) -> tuple[str | None, str | None]:
+    """The names of the workstream's sponsors and of its leads (each in name order, joined by commas), or None."""
+    names: dict[str, list[str]] = {Role.SPONSOR.value: [], Role.LEAD.value: []}
+    for role, name in session.execute(_SPONSOR_AND_LEAD, {"workstream_id": workstream_id}):
+        names[role].append(name)
+    sponsors, leads = (", ".join(sorted(people)) or None for people in names.values())
+    return sponsors, leads
 
 
 def _comments(milestone) -> str:
@@ -238,6 +256,70 @@ def previous_rag_for(session: Session, workstream_id: int, before: date) -> str 
     return found.value if found else None
 
 
+def previous_rag_query(workstream_id: int | ColumnElement, before: date | ColumnElement) -> ScalarSelect:
+    """``previous_rag_for`` as a scalar subquery, so a report's own statement can carry it (``load_report``).
+
+    The same rule as ``app.domain.reports.previous_rag`` (tests/reports/test_page_loading.py checks they agree):
+    of the signed-off reports with a reported RAG for a meeting before ``before``, the latest meeting's.
+    """
+    earlier, held = aliased(Report), aliased(BoardMeeting)
+    return (
+        select(earlier.reported_rag)
+        .join(held, earlier.meeting_id == held.id)
+        .where(
+            earlier.workstream_id == workstream_id,
+            earlier.state == ReportState.SIGNED_OFF.value,
+            earlier.reported_rag.is_not(None),
+            earlier.reported_rag != "",
+            held.date < before,
+        )
+        .order_by(held.date.desc(), earlier.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True)
+class ReportExtras:
+    """What a report's live model reads beside the plan and the report itself: its narratives by section id and
+    the previous RAG. ``load_report`` reads them in the report's own statement; without them ``build_live``
+    looks them up."""
+
+    narratives: dict[int, SectionNarrative]
+    previous_rag: str | None
+
+
+# Built once: composing it (aliases, joins, loader options) costs more than running it.
+_REPORT_WITH_EXTRAS = (
+    select(Report, SectionNarrative, previous_rag_query(Report.workstream_id, BoardMeeting.date))
+    .join(Report.meeting)
+    .outerjoin(SectionNarrative, SectionNarrative.report_id == Report.id)
+    .where(Report.id == bindparam("report_id"))
+    .options(
+        contains_eager(Report.meeting),
+        joinedload(Report.workstream).joinedload(Workstream.programme),
+        joinedload(Report.completed_by),
+        joinedload(Report.signed_off_by),
+    )
+)
+
+
+def load_report(session: Session, report_id: int) -> tuple[Report, ReportExtras] | None:
+    """The report with its workstream, programme, meeting, the people it names, its narratives and the previous
+    RAG: all that building its model reads besides the plan and the workstream's sponsor and lead, in one
+    statement (a row per narrative). None if there is no such report.
+
+    The narratives come as rows beside the report rather than into ``Report.narratives``: the report services
+    add narratives by ``report_id``, which a collection loaded here would not see.
+    """
+    rows = session.execute(_REPORT_WITH_EXTRAS, {"report_id": report_id}).all()
+    if not rows:
+        return None
+    report, _, previous = rows[0]
+    narratives = {n.section_id: n for _, n, _ in rows if n is not None}
+    return report, ReportExtras(narratives, previous)
+
+
 def build_live(
     session: Session,
     workstream: Workstream,
@@ -246,18 +328,22 @@ def build_live(
     report: Report | None = None,
     meeting: BoardMeeting | None = None,
     state: str = LIVE,
+    extras: ReportExtras | None = None,
 ) -> ReportModel:
     """Build the report from the plan as at ``as_of``, with the narrative of ``report`` when given.
 
     Without a report the narrative is blank and the reported RAG is the computed one. ``meeting`` defaults
-    to the report's. Raises DomainError if the programme's thresholds are invalid.
+    to the report's. ``extras``, read by ``load_report`` for that report and meeting, saves looking up its
+    narratives and the previous RAG. Raises DomainError if the programme's thresholds are invalid.
     """
     meeting = meeting or (report.meeting if report else None)
     plan = load_plan(session, workstream, as_of)
     computed = plan.assessment.rag
     chosen = report.reported_rag if report else None
     narratives: dict[int, SectionNarrative] = {}
-    if report is not None:
+    if extras is not None:
+        narratives = extras.narratives
+    elif report is not None:
         narratives = {
             n.section_id: n
             for n in session.scalars(select(SectionNarrative).where(SectionNarrative.report_id == report.id))
@@ -289,11 +375,16 @@ def build_live(
         )
         for r in plan.risks
     )
-    before = meeting.date if meeting else date.fromordinal(as_of.toordinal() + 1)
+    if extras is not None:
+        previous = extras.previous_rag
+    else:
+        before = meeting.date if meeting else date.fromordinal(as_of.toordinal() + 1)
+        previous = previous_rag_for(session, workstream.id, before)
+    sponsor, lead = _sponsor_and_lead(session, workstream.id)
     rag = RagPart(
         computed=computed.value,
         reported=reported_rag(computed, chosen).value,
-        previous=previous_rag_for(session, workstream.id, before),
+        previous=previous,
         reason=(report.rag_reason or "") if report else "",
         reasons=tuple(reason.text for reason in plan.assessment.reasons),
         override_justification=(report.override_justification or "")
@@ -306,8 +397,8 @@ def build_live(
         council=programme.council_name or "",
         workstream=workstream.name,
         title=workstream.title or "",
-        sponsor=_names(workstream, Role.SPONSOR),
-        lead=_names(workstream, Role.LEAD),
+        sponsor=sponsor,
+        lead=lead,
         meeting_name=meeting.name if meeting else None,
         meeting_date=meeting.date if meeting else None,
         as_of=as_of,
@@ -331,18 +422,20 @@ def _period(report: Report, prefix: str) -> Period:
 
 def _milestone_line(row) -> MilestoneLine:
     m, assessment = row.milestone, row.assessment
-    complete = assessment.status.value == "complete"
+    status = assessment.status.value
+    complete = status == "complete"
+    owner = m.owner
     return MilestoneLine(
         reference=m.reference,
         milestone=m.text,
-        owner=m.owner.name if m.owner else None,
+        owner=owner.name if owner else None,
         due=m.due,
         due_label=m.due_label,
         revised_due=m.revised_due,
         revised_due_label=m.revised_due_label,
         completed_on=m.completed_on if complete else None,
         completed_on_label=m.completed_on_label if complete else "",
-        status=assessment.status.value,
+        status=status,
         rag=assessment.rag.value if assessment.rag else None,
         label=assessment.label,
         comments=_comments(m),
@@ -354,14 +447,17 @@ def draft_as_of(report: Report, today: date) -> date:
     return report_as_of(ReportState.DRAFT.value, today, report.meeting.date, None)
 
 
-def build_for_report(session: Session, report: Report, today: date) -> ReportModel:
+def build_for_report(session: Session, report: Report, today: date, extras: ReportExtras | None = None) -> ReportModel:
     """The report as it stands: a draft live from the plan; a submitted or signed-off one from its snapshot.
 
-    Raises SnapshotIntegrityError if the snapshot fails its hash check.
+    ``extras`` as ``load_report`` gives them with the report. Raises SnapshotIntegrityError if the snapshot fails
+    its hash check.
     """
     if ReportState(report.state).frozen:
         return from_snapshot(session, report)
-    return build_live(session, report.workstream, draft_as_of(report, today), report=report, state=report.state)
+    return build_live(
+        session, report.workstream, draft_as_of(report, today), report=report, state=report.state, extras=extras
+    )
 
 
 def submission_as_of(report: Report, submitted_on: date) -> date:

@@ -1,0 +1,152 @@
+"""The report page reads the report, its narratives and the previous RAG in one statement (load_report): it must
+show what looking each of them up would, in a fixed number of statements."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from app.demo import data
+from app.extensions import db
+from app.models import BoardMeeting, Report, SectionNarrative
+from app.services.report_model import build_for_report, load_report, previous_rag_for, previous_rag_query
+from bench.targets import SQL_BUDGET
+from tests.conftest import parse
+from tests.factories import make_workstream
+from tests.plan.test_query_counts import statements_for
+from tests.reports.conftest import MEETING_DATE
+
+TODAY = date(2021, 5, 1)
+
+
+def _meeting(demo, name: str, when: date) -> BoardMeeting:
+    meeting = BoardMeeting(programme_id=demo.workstream.programme_id, name=name, date=when)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def _report(workstream_id: int, meeting: BoardMeeting, state: str, rag: str | None) -> Report:
+    report = Report(workstream_id=workstream_id, meeting_id=meeting.id, state=state, reported_rag=rag)
+    if state == "signed_off":
+        report.signed_off_at = datetime.combine(meeting.date, datetime.min.time(), UTC)
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+@pytest.fixture
+def history(demo):
+    """Signed-off reports before the demo's meeting (red in January, green in March, one without a RAG in
+    early April), a report awaiting sign-off, and another workstream's later signed-off report."""
+    ws = demo.workstream.id
+    _report(ws, _meeting(demo, "January board", date(2021, 1, 18)), "signed_off", "red")
+    march = _meeting(demo, "March board", date(2021, 3, 15))
+    _report(ws, march, "signed_off", "green")
+    _report(ws, _meeting(demo, "April board", date(2021, 4, 5)), "signed_off", None)
+    _report(ws, _meeting(demo, "Extra board", date(2021, 4, 12)), "awaiting_sign_off", "amber")
+    _report(make_workstream("Elsewhere", demo.workstream.programme).id, march, "signed_off", "amber")
+    db.session.commit()
+    return demo
+
+
+def test_the_previous_rag_in_sql_agrees_with_the_domain_rule(history):
+    ws = history.workstream.id
+    for before in (
+        date(2021, 1, 18),
+        date(2021, 1, 19),
+        date(2021, 3, 15),
+        date(2021, 3, 16),
+        date(2021, 4, 6),
+        date(2021, 4, 13),
+        MEETING_DATE,
+        date(2030, 1, 1),
+    ):
+        in_sql = db.session.scalar(select(previous_rag_query(ws, before)))
+        assert in_sql == previous_rag_for(db.session, ws, before), before
+    assert db.session.scalar(select(previous_rag_query(ws, MEETING_DATE))) == "green"
+
+
+def test_the_report_loaded_in_one_statement_builds_the_model_the_lookups_build(history):
+    report_id = history.report.id
+    history.report.completed_by_id = history.sponsor.id
+    db.session.commit()
+    db.session.expunge_all()
+
+    loaded, extras = load_report(db.session, report_id)
+
+    assert extras.previous_rag == "green"
+    assert set(extras.narratives) == {s.id for s in loaded.workstream.sections}
+    assert build_for_report(db.session, loaded, TODAY, extras) == build_for_report(db.session, loaded, TODAY)
+    assert load_report(db.session, report_id + 1000) is None
+
+
+def test_a_report_without_narratives_loads_with_none(history):
+    db.session.execute(SectionNarrative.__table__.delete())
+    db.session.commit()
+
+    _, extras = load_report(db.session, history.report.id)
+
+    assert extras.narratives == {}
+    assert extras.previous_rag == "green"
+
+
+def test_the_draft_preview_shows_the_report_people_narratives_and_every_milestone(history, login_as):
+    report = history.report
+    report.completed_by_id = history.owner.id
+    db.session.commit()
+
+    page = parse(login_as(history.sponsor).get(url_for("reports.detail", report_id=report.id)))
+
+    header = page.select_one("#report-header")
+
+    def cell(label: str) -> str:
+        return header.find("th", string=label).find_next("td").get_text(" ", strip=True)
+
+    assert cell("Sponsor") == "Morgan Hale" and cell("Project Manager/ Lead") == "Priya Shah"
+    assert cell("Previous RAG Status") == "Green (On Track)"
+    assert cell("Report Completed By") == "Sam Taylor"
+    assert cell("Meeting Date") == "19 April 2021"
+    first = page.select_one("#report-section-1").find_parent("section")
+    assert data.SECTIONS[0].barriers.removeprefix("- ") in first.select("table")[0].get_text()
+    rows = page.select("tr[data-reference]")
+    milestones = [r["data-reference"] for r in rows if r.find_parent("table", class_="app-paper__milestones")]
+    assert milestones == [m.reference for m in data.MILESTONES]
+
+
+def test_the_preview_runs_as_many_statements_whoever_reads_it_and_completed_it(history, login_as):
+    report = history.report
+    report.completed_by_id = history.owner.id
+    url = url_for("reports.detail", report_id=report.id)
+
+    counts = {role: statements_for(login_as(history.user(role)), url) for role in ("lead", "sponsor", "admin")}
+
+    assert len(set(counts.values())) == 1, counts
+    assert counts["lead"] <= SQL_BUDGET
+
+
+def test_a_report_awaiting_sign_off_still_shows_its_snapshot_and_changes(history, login_as):
+    lead = login_as(history.lead)
+    assert lead.post(url_for("reports.submit", report_id=history.report.id)).status_code in (302, 303)
+
+    page = parse(login_as(history.sponsor).get(url_for("reports.detail", report_id=history.report.id)))
+
+    assert page.select_one("#report-status").get_text(" ", strip=True).startswith("Submitted by Priya Shah")
+    assert page.select_one("#changes-title") is not None
+    assert page.select_one("#sign-off-report") is not None
+    cell = page.select_one("#report-header").find("th", string="Previous RAG Status").find_next("td")
+    assert cell.get_text(strip=True) == "Green (On Track)"
+
+
+def test_the_signed_off_report_names_who_signed_it(history, login_as):
+    from tests.reports.conftest import sign_off, submit
+
+    submit(login_as(history.lead), history.report)
+    sign_off(login_as(history.sponsor), history.report)
+    when = datetime.now(UTC) - timedelta(minutes=1)
+
+    page = parse(login_as(history.viewer).get(url_for("reports.detail", report_id=history.report.id)))
+
+    signature = page.select_one("#report-signed-off").get_text(" ", strip=True)
+    assert signature.startswith("Signed off by Morgan Hale on") and str(when.year) in signature
