@@ -16,6 +16,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 
 from app.domain.reports import rag_status_label
+from app.exports import cache
 from app.exports.html import document_date, document_title
 from app.services.report_model import BoardPack, ReportModel, narrative_blocks
 
@@ -67,6 +68,11 @@ def render_docx(models: list[ReportModel], *, pack: BoardPack | None = None) -> 
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue())
+
+
+def report_docx(model: ReportModel) -> bytes:
+    """One report's .docx; a signed-off report's is written once and kept (app.exports.cache)."""
+    return cache.kept(model, "docx", lambda: render_docx([model]))
 
 
 def _fixed_zip(data: bytes) -> bytes:

@@ -12,10 +12,11 @@ from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission, Role
 from app.domain.reports import ReportAction, ReportState, allowed_actions
-from app.exports.docx import render_docx
+from app.exports.docx import render_docx, report_docx
 from app.exports.html import render_print_html
 from app.exports.json import render_json
-from app.exports.pdf import render_pdf
+from app.exports.pdf import board_pack_pdf as render_board_pack_pdf
+from app.exports.pdf import report_pdf
 from app.extensions import db
 from app.models import BoardMeeting, Report, SectionNarrative, Workstream
 from app.reports import bp
@@ -425,14 +426,14 @@ def print_layout(report_id: int):
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def download_docx(report_id: int):
     _, model = _read_or_404(report_id)
-    return _download(render_docx([model]), DOCX_TYPE, _filename(model, "docx"))
+    return _download(report_docx(model), DOCX_TYPE, _filename(model, "docx"))
 
 
 @bp.route("/reports/<int:report_id>/report.pdf")
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def download_pdf(report_id: int):
     _, model = _read_or_404(report_id)
-    return _download(render_pdf([model]), "application/pdf", _filename(model, "pdf"))
+    return _download(report_pdf(model), "application/pdf", _filename(model, "pdf"))
 
 
 @bp.route("/reports/<int:report_id>.json")
@@ -470,7 +471,7 @@ def _board_pack(meeting_id: int):
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def board_pack_pdf(meeting_id: int):
     pack, name = _board_pack(meeting_id)
-    return _download(render_pdf(pack.models, pack=pack), "application/pdf", f"{name}.pdf")
+    return _download(render_board_pack_pdf(pack), "application/pdf", f"{name}.pdf")
 
 
 @bp.route("/meetings/<int:meeting_id>/board-pack.docx")
