@@ -183,7 +183,14 @@ def _detail_page(report: Report, model: ReportModel, return_form: ReturnForm | N
             changes = service.changes_since_submission(db.session, report, today())
         except SnapshotIntegrityError:
             abort(500)
-    sign_off_form = SignOffForm(snapshot_id=snapshot.id if snapshot else None)
+    # Only the forms of the actions offered: each one makes a CSRF token.
+    confirm_form = ConfirmForm() if actions & {ReportAction.EDIT, ReportAction.WITHDRAW} else None
+    shown_return_form = return_form
+    if shown_return_form is None and ReportAction.RETURN in actions:
+        shown_return_form = ReturnForm(formdata=None)
+    sign_off_form = None
+    if ReportAction.SIGN_OFF in actions:
+        sign_off_form = SignOffForm(snapshot_id=snapshot.id if snapshot else None)
     return render_template(
         "reports/detail.html",
         report=report,
@@ -191,8 +198,8 @@ def _detail_page(report: Report, model: ReportModel, return_form: ReturnForm | N
         actions=actions,
         Action=ReportAction,
         changes=changes,
-        confirm_form=ConfirmForm(),
-        return_form=return_form or ReturnForm(formdata=None),
+        confirm_form=confirm_form,
+        return_form=shown_return_form,
         sign_off_form=sign_off_form,
         form=return_form,
     )

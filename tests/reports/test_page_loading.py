@@ -15,7 +15,7 @@ from bench.targets import SQL_BUDGET
 from tests.conftest import parse
 from tests.factories import make_workstream
 from tests.plan.test_query_counts import statements_for
-from tests.reports.conftest import MEETING_DATE
+from tests.reports.conftest import MEETING_DATE, sign_off, submit
 
 TODAY = date(2021, 5, 1)
 
@@ -140,8 +140,6 @@ def test_a_report_awaiting_sign_off_still_shows_its_snapshot_and_changes(history
 
 
 def test_the_signed_off_report_names_who_signed_it(history, login_as):
-    from tests.reports.conftest import sign_off, submit
-
     submit(login_as(history.lead), history.report)
     sign_off(login_as(history.sponsor), history.report)
     when = datetime.now(UTC) - timedelta(minutes=1)
@@ -150,3 +148,20 @@ def test_the_signed_off_report_names_who_signed_it(history, login_as):
 
     signature = page.select_one("#report-signed-off").get_text(" ", strip=True)
     assert signature.startswith("Signed off by Morgan Hale on") and str(when.year) in signature
+
+
+def test_each_reader_gets_the_forms_of_the_actions_offered(history, login_as):
+    url = url_for("reports.detail", report_id=history.report.id)
+
+    def forms(role: str) -> list[str]:
+        page = parse(login_as(history.user(role)).get(url))
+        return [f["action"] for f in page.select("#report-actions form")]
+
+    assert forms("lead") == [url_for("reports.submit", report_id=history.report.id)]
+    assert forms("sponsor") == []
+    submit(login_as(history.lead), history.report)
+    assert forms("sponsor") == [
+        url_for("reports.sign_off", report_id=history.report.id),
+        url_for("reports.return_report", report_id=history.report.id),
+    ]
+    assert forms("lead") == [url_for("reports.withdraw", report_id=history.report.id)]
