@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
-from app.domain.permissions import Permission, Role
+from app.domain.permissions import Permission
 from app.domain.reports import ReportAction, ReportState, allowed_actions
 from app.exports.docx import render_docx, report_docx
 from app.exports.html import render_print_html
@@ -22,6 +22,7 @@ from app.models import BoardMeeting, Report, SectionNarrative, Workstream
 from app.reports import bp
 from app.reports.forms import ConfirmForm, ReportForm, ReturnForm, SignOffForm, StartReportForm, section_field
 from app.services import reports as service
+from app.services.plan_view import load_plan
 from app.services.report_model import (
     NARRATIVE_FIELDS,
     ReportExtras,
@@ -30,7 +31,6 @@ from app.services.report_model import (
     build_board_pack,
     build_for_report,
     build_live,
-    computed_rag,
     draft_as_of,
     latest_snapshot,
     load_report,
@@ -79,13 +79,18 @@ def _model(report: Report, extras: ReportExtras | None = None) -> ReportModel:
         abort(500)
 
 
-def _read_or_404(report_id: int) -> tuple[Report, ReportModel]:
-    """The report the user may read and its model, the report and what the model reads with it in one statement."""
+def _loaded_or_404(report_id: int, need: Permission | None = None) -> tuple[Report, ReportExtras]:
+    """As ``_report_or_404``, with the report's narratives and previous RAG read in the same statement."""
     loaded = load_report(db.session, report_id)
     if loaded is None:
         abort(404)
-    report, extras = loaded
-    _require_for(report, None)
+    _require_for(loaded[0], need)
+    return loaded
+
+
+def _read_or_404(report_id: int) -> tuple[Report, ReportModel]:
+    """The report the user may read and its model."""
+    report, extras = _loaded_or_404(report_id)
     return report, _model(report, extras)
 
 
@@ -295,14 +300,12 @@ def sign_off(report_id: int):
 # Editing the draft --------------------------------------------------------------------------------------------
 
 
-def _report_form(report: Report, *, formdata=True):
-    workstream = report.workstream
-    sections = workstream.sections
+def _report_form(report: Report, narratives: dict[int, SectionNarrative], *, formdata=True):
+    """The draft's form with its sections (from the plan, which also gives the computed RAG) and who may have
+    completed it. ``narratives`` by section id, as ``load_report`` reads them."""
+    plan = load_plan(db.session, report.workstream, draft_as_of(report, today()))
+    sections = [part.section for part in plan.sections]
     form_class = ReportForm.for_sections(sections)
-    narratives = {
-        n.section_id: n
-        for n in db.session.scalars(select(SectionNarrative).where(SectionNarrative.report_id == report.id))
-    }
     initial = {
         "introduction": report.introduction,
         "rag_reason": report.rag_reason,
@@ -317,11 +320,9 @@ def _report_form(report: Report, *, formdata=True):
         for name in NARRATIVE_FIELDS:
             initial[section_field(section.id, name)] = getattr(narrative, name) if narrative else ""
     form = form_class(data=initial) if formdata else form_class(formdata=None, data=initial)
-    people = {m.user.id: m.user for m in workstream.memberships if m.role in (Role.LEAD, Role.OWNER, Role.SPONSOR)}
-    form.completed_by_id.choices = [(0, "Select a person")] + [
-        (u.id, u.name) for u in sorted(people.values(), key=lambda u: u.name)
-    ]
-    computed = computed_rag(db.session, report, draft_as_of(report, today()))
+    people = service.possible_completers(db.session, report.workstream_id)
+    form.completed_by_id.choices = [(0, "Select a person"), *people]
+    computed = plan.assessment.rag
     form.rag_choices(computed)
     return form, sections, computed
 
@@ -373,11 +374,11 @@ def _edit_page(report: Report, form, sections, computed, status: str = ""):
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.WRITE_REPORT)
 def edit(report_id: int):
-    report = _report_or_404(report_id, Permission.WRITE_REPORT)
+    report, extras = _loaded_or_404(report_id, Permission.WRITE_REPORT)
     if report.state != ReportState.DRAFT.value:
         flash("Only a draft report can be changed. Withdraw it first if it awaits sign-off.", "error")
         return redirect(_link(report), code=303)
-    form, sections, computed = _report_form(report)
+    form, sections, computed = _report_form(report, extras.narratives)
     if form.validate_on_submit():
         try:
             service.save_report(db.session, current_user, report, _values(form, sections), today=today())
@@ -395,8 +396,8 @@ def edit(report_id: int):
 @permission_required(Permission.WRITE_REPORT)
 def autosave(report_id: int):
     """Save what can be saved as the lead types; answer with a short status (the whole page without htmx)."""
-    report = _report_or_404(report_id, Permission.WRITE_REPORT)
-    form, sections, computed = _report_form(report)
+    report, extras = _loaded_or_404(report_id, Permission.WRITE_REPORT)
+    form, sections, computed = _report_form(report, extras.narratives)
     form.validate()
     if report.state != ReportState.DRAFT.value:
         status = "Not saved: this report is no longer a draft. Copy your text before you leave this page."

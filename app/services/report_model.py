@@ -21,7 +21,7 @@ from sqlalchemy.sql import ColumnElement
 
 from app.domain.dates import format_plan_date
 from app.domain.permissions import Role
-from app.domain.rag import Rag, report_as_of
+from app.domain.rag import report_as_of
 from app.domain.reports import ReportState, is_override, previous_rag, rag_status_label, reported_rag
 from app.domain.risk import RED_RISK_NOTE, Likelihood, guidance_grid
 from app.models import BoardMeeting, Membership, Report, ReportSnapshot, SectionNarrative, User, Workstream
@@ -785,8 +785,3 @@ def build_board_pack(session: Session, meeting: BoardMeeting, workstream_ids: se
                 BoardPackEntry(workstream.name, previous_rag_for(session, workstream.id, meeting.date), None)
             )
     return pack
-
-
-def computed_rag(session: Session, report: Report, as_of: date) -> Rag:
-    """The computed RAG of a report's workstream as at ``as_of``."""
-    return load_plan(session, report.workstream, as_of).assessment.rag

@@ -29,7 +29,17 @@ from app.domain.reports import (
     reminders_due,
     transition,
 )
-from app.models import AuditEvent, BoardMeeting, Report, ReportSnapshot, Section, SectionNarrative, User, Workstream
+from app.models import (
+    AuditEvent,
+    BoardMeeting,
+    Membership,
+    Report,
+    ReportSnapshot,
+    Section,
+    SectionNarrative,
+    User,
+    Workstream,
+)
 from app.models._base import utcnow
 from app.services import audit
 from app.services.notifications import app_path, notify
@@ -64,6 +74,17 @@ RAG_FIELDS = ["reported_rag", "override_justification"]
 PERIODS = (("period_from", "period_to", "reporting period"), ("next_from", "next_to", "next period"))
 # Who may be named as having completed the report.
 COMPLETER_ROLES = (Role.LEAD, Role.OWNER, Role.SPONSOR)
+
+
+def possible_completers(session: Session, workstream_id: int) -> list[tuple[int, str]]:
+    """(id, name) of everyone who may be named as having completed the workstream's report, in name order."""
+    rows = session.execute(
+        select(User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.workstream_id == workstream_id, Membership.role.in_([r.value for r in COMPLETER_ROLES]))
+        .distinct()
+    ).all()
+    return sorted(((user_id, name) for user_id, name in rows), key=lambda person: person[1])
 
 
 def _check(action: ReportAction, report: Report, actor: User) -> ReportState:

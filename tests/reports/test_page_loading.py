@@ -8,12 +8,13 @@ from flask import url_for
 from sqlalchemy import select
 
 from app.demo import data
+from app.domain.permissions import Role
 from app.extensions import db
 from app.models import BoardMeeting, Report, SectionNarrative
 from app.services.report_model import build_for_report, load_report, previous_rag_for, previous_rag_query
 from bench.targets import SQL_BUDGET
 from tests.conftest import parse
-from tests.factories import make_workstream
+from tests.factories import add_member, make_member, make_workstream
 from tests.plan.test_query_counts import statements_for
 from tests.reports.conftest import MEETING_DATE, sign_off, submit
 
@@ -165,3 +166,27 @@ def test_each_reader_gets_the_forms_of_the_actions_offered(history, login_as):
         url_for("reports.return_report", report_id=history.report.id),
     ]
     assert forms("lead") == [url_for("reports.withdraw", report_id=history.report.id)]
+
+
+def test_the_edit_page_offers_each_lead_owner_and_sponsor_once_in_name_order(history, login_as):
+    add_member(history.owner, history.workstream, Role.LEAD)  # two roles, one choice
+    make_member(history.workstream, Role.VIEWER, "Aaron Viewer")  # a viewer never completes a report
+    db.session.commit()
+
+    page = parse(login_as(history.lead).get(url_for("reports.edit", report_id=history.report.id)))
+
+    options = [(o["value"], o.get_text(strip=True)) for o in page.select("select[name=completed_by_id] option")]
+    assert options[0] == ("0", "Select a person")
+    names = [name for _, name in options[1:]]
+    assert names == sorted(names) and len(names) == len(set(names))
+    assert {"Priya Shah", "Sam Taylor", "Morgan Hale"} <= set(names) and "Aaron Viewer" not in names
+    assert ("Sam Taylor", str(history.owner.id)) in {(name, value) for value, name in options}
+
+
+def test_the_edit_page_runs_as_many_statements_however_many_members(history, login_as):
+    url = url_for("reports.edit", report_id=history.report.id)
+    before = statements_for(login_as(history.lead), url)
+    for n in range(5):
+        make_member(history.workstream, Role.OWNER, f"Extra owner {n}")
+
+    assert statements_for(login_as(history.lead), url) == before <= SQL_BUDGET
