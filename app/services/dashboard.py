@@ -24,7 +24,7 @@ from app.domain.rag import (
 )
 from app.domain.risk import Impact, Likelihood
 from app.models import Milestone, Proposal, Report, Risk, User, Workstream
-from app.services.proposals_queue import DECIDABLE_COUNT, decidable_count_params
+from app.services.proposals_queue import DECIDABLE, decidable_params
 
 DUE_SOON_DAYS = 14
 DECISIONS_SHOWN = 10
@@ -166,12 +166,12 @@ def _item(workstream: Workstream, row, fact: MilestoneFacts, assessment: Milesto
     return MilestoneItem(workstream, row[_ID], fact.reference, row[_TEXT], fact.current_due, label, assessment)
 
 
-# The proposals the user may decide, by the rule the header's count uses (DECIDABLE_COUNT's WHERE clause, so the
-# two cannot disagree), oldest first: the first few with their milestones and proposers, and how many in all.
+# The proposals the user may decide, by the rule the header's count uses (DECIDABLE, so the two cannot disagree),
+# oldest first: the first few with their milestones and proposers, and how many in all.
 _DECISIONS = (
     select(Proposal, func.count().over().label("total"))
     .join(Proposal.milestone)
-    .where(DECIDABLE_COUNT.element.whereclause)
+    .where(DECIDABLE)
     .options(contains_eager(Proposal.milestone), joinedload(Proposal.proposed_by))
     .order_by(Proposal.created_at, Proposal.id)
     .limit(DECISIONS_SHOWN)
@@ -179,6 +179,6 @@ _DECISIONS = (
 
 
 def _decisions(session: Session, dashboard: Dashboard, user: User) -> None:
-    rows = session.execute(_DECISIONS, decidable_count_params(user)).all()
+    rows = session.execute(_DECISIONS, decidable_params(user)).all()
     dashboard.awaiting_decision = [proposal for proposal, _ in rows]
     dashboard.decisions_waiting = rows[0].total if rows else 0

@@ -38,35 +38,33 @@ def proposals_awaiting(user: User, *, with_evidence: bool = False) -> list[Propo
     ]
 
 
-# The count of proposals a user may decide, built once (the header runs it on every page). The filter is
-# can_decide_proposal's rule in SQL (tests/bench/test_header_counts.py checks the two agree): not one's own; in a
-# workstream one leads, any; in one where one is sponsor but not lead, those a lead of that workstream proposed.
-DECIDABLE_COUNT = (
-    select(func.count(Proposal.id))
-    .join(Proposal.milestone)
-    .where(
-        Proposal.state == "pending",
-        Proposal.proposed_by_id != bindparam("user_id"),
-        or_(
-            Milestone.workstream_id.in_(bindparam("lead_ws", expanding=True)),
-            and_(
-                Milestone.workstream_id.in_(bindparam("sponsor_ws", expanding=True)),
-                select(Membership.id)
-                .where(
-                    Membership.user_id == Proposal.proposed_by_id,
-                    Membership.workstream_id == Milestone.workstream_id,
-                    Membership.role == Role.LEAD.value,
-                )
-                .exists(),
-            ),
+# The proposals a user may decide, as a criterion on Proposal joined to its Milestone, with the parameters of
+# decidable_params(user). It is can_decide_proposal's rule in SQL (tests/bench/test_header_counts.py checks the two
+# agree): pending; not one's own; in a workstream one leads, any; in one where one is sponsor but not lead, those a
+# lead of that workstream proposed.
+DECIDABLE = and_(
+    Proposal.state == "pending",
+    Proposal.proposed_by_id != bindparam("user_id"),
+    or_(
+        Milestone.workstream_id.in_(bindparam("lead_ws", expanding=True)),
+        and_(
+            Milestone.workstream_id.in_(bindparam("sponsor_ws", expanding=True)),
+            select(Membership.id)
+            .where(
+                Membership.user_id == Proposal.proposed_by_id,
+                Membership.workstream_id == Milestone.workstream_id,
+                Membership.role == Role.LEAD.value,
+            )
+            .exists(),
         ),
-    )
-    .scalar_subquery()
+    ),
 )
+# Their count, built once: the header runs it on every page.
+DECIDABLE_COUNT = select(func.count(Proposal.id)).join(Proposal.milestone).where(DECIDABLE).scalar_subquery()
 
 
-def decidable_count_params(user: User) -> dict:
-    """The parameters of DECIDABLE_COUNT for ``user``."""
+def decidable_params(user: User) -> dict:
+    """The parameters of DECIDABLE (and DECIDABLE_COUNT) for ``user``."""
     lead_ws = {m.workstream_id for m in user.memberships if m.role == Role.LEAD}
     sponsor_ws = {m.workstream_id for m in user.memberships if m.role == Role.SPONSOR} - lead_ws
     return {"user_id": user.id, "lead_ws": sorted(lead_ws), "sponsor_ws": sorted(sponsor_ws)}
@@ -74,7 +72,7 @@ def decidable_count_params(user: User) -> dict:
 
 def pending_decisions_count(user: User) -> int:
     """How many proposals ``user`` may decide: ``proposals_awaiting`` counted in one SQL statement."""
-    return db.session.scalar(select(DECIDABLE_COUNT), decidable_count_params(user))
+    return db.session.scalar(select(DECIDABLE_COUNT), decidable_params(user))
 
 
 def _roles_by_user_and_workstream(user_ids: set[int], workstream_ids: set[int]) -> dict[tuple[int, int], set[Role]]:

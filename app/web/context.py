@@ -30,8 +30,8 @@ def _header_counts() -> dict:
     each render runs the context processors again."""
     if "header_counts" not in g:
         from app.extensions import db
-        from app.services.proposals_queue import decidable_count_params
+        from app.services.proposals_queue import decidable_params
 
-        decisions, unread = db.session.execute(_header_counts_query(), decidable_count_params(current_user)).one()
+        decisions, unread = db.session.execute(_header_counts_query(), decidable_params(current_user)).one()
         g.header_counts = {"pending_decisions_count": decisions, "unread_notifications_count": unread}
     return g.header_counts
