@@ -63,6 +63,7 @@ class Config:
 
     def __init__(self, instance_dir: Path | None = None):
         instance_dir = instance_dir or Path(os.environ.get("HIGHLIGHT_INSTANCE", INSTANCE_DIR))
+        self.INSTANCE_DIR = str(instance_dir)  # kept files (secret key, demo password, rendered exports)
         self.SQLALCHEMY_DATABASE_URI = _database_url(instance_dir)
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key(instance_dir)
         self.MAX_CONTENT_LENGTH = self.EVIDENCE_MAX_BYTES * 5 + 1024 * 1024

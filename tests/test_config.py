@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from sqlalchemy import create_engine
 
@@ -42,3 +44,13 @@ def test_sqlite_connections_use_wal_and_a_busy_timeout(tmp_path):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_the_instance_folder_given_is_where_the_app_keeps_its_files(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+
+    config = Config(instance_dir=tmp_path)
+
+    assert Path(config.INSTANCE_DIR) == tmp_path
+    assert (tmp_path / "secret_key").exists()
