@@ -1,8 +1,8 @@
 """What each person sees first: their milestones, their decisions, their reports.
 
-A fixed number of queries whatever the number of workstreams or milestones: the workstreams, their milestones'
-and risks' columns (no ORM objects), the first decisions waiting, and the reports. Each workstream's RAG and counts
-come from the same domain rules as the plan page (``assess_workstream``).
+A fixed number of queries whatever the number of workstreams or milestones: the workstreams, their plans (the
+plan page's read model, ``load_plans``: plain rows, two statements for all of them), the first decisions waiting,
+and the reports.
 """
 
 from __future__ import annotations
@@ -10,20 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
-from app.domain.dates import format_plan_date
 from app.domain.permissions import Role
-from app.domain.rag import (
-    MilestoneAssessment,
-    MilestoneFacts,
-    RiskFacts,
-    WorkstreamAssessment,
-    assess_workstream,
-)
-from app.domain.risk import Impact, Likelihood
-from app.models import Milestone, Proposal, Report, Risk, User, Workstream
+from app.domain.rag import MilestoneAssessment, WorkstreamAssessment
+from app.models import Proposal, Report, User, Workstream
+from app.services.plan_view import load_plans
 from app.services.proposals_queue import DECIDABLE, decidable_params
 
 DUE_SOON_DAYS = 14
@@ -59,34 +52,6 @@ class Dashboard:
     reports_to_sign: list[Report] = field(default_factory=list)
     signed_reports: list[Report] = field(default_factory=list)
     roles: set[Role] = field(default_factory=set)
-
-
-_m, _p, _r = Milestone.__table__.c, Proposal.__table__.c, Risk.__table__.c
-# Table columns, not ORM attributes: plain rows without the ORM's per-row bookkeeping. The first _FACTS columns
-# are MilestoneFacts' fields in order.
-_MILESTONES = (
-    select(
-        _m.reference,
-        _m.due,
-        _m.revised_due,
-        _m.completed_on,
-        _m.removed,
-        exists().where(_p.milestone_id == _m.id, _p.state == "pending", _p.kind == "completion"),
-        _m.workstream_id,
-        _m.owner_id,
-        _m.id,
-        _m.text,
-        _m.due_is_month,
-        _m.revised_due_is_month,
-    )
-    .where(_m.workstream_id.in_(bindparam("working", expanding=True)))
-    .order_by(_m.sort_key, _m.id)
-)
-_FACTS = 6
-_WORKSTREAM_ID, _OWNER_ID, _ID, _TEXT, _DUE_IS_MONTH, _REVISED_DUE_IS_MONTH = range(_FACTS, _FACTS + 6)
-_RISKS = select(_r.workstream_id, _r.reference, _r.likelihood, _r.impact, _r.closed).where(
-    _r.workstream_id.in_(bindparam("working", expanding=True))
-)
 
 
 def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
@@ -129,41 +94,32 @@ def _assess(
         .options(joinedload(Workstream.programme))
         .order_by(Workstream.name)
     ).all()
-    rows_of: dict[int, list] = {w.id: [] for w in workstreams}
-    for row in session.execute(_MILESTONES, {"working": working}).all():
-        rows_of[row[_WORKSTREAM_ID]].append(row)
-    risks_of: dict[int, list[RiskFacts]] = {w.id: [] for w in workstreams}
-    for ws_id, reference, likelihood, impact, closed in session.execute(_RISKS, {"working": working}).all():
-        risks_of[ws_id].append(RiskFacts(reference, Likelihood(likelihood), Impact(impact), closed))
-
     user_id = user.id  # once: ``user`` may be the request's proxy to the signed-in user
-    for workstream in workstreams:
-        rows = rows_of[workstream.id]
-        facts = [MilestoneFacts(*row[:_FACTS]) for row in rows]
-        assessment = assess_workstream(facts, risks_of[workstream.id], today, workstream.programme.thresholds)
-        dashboard.workstreams.append(WorkstreamStatus(workstream, assessment))
+    for workstream, plan in zip(workstreams, load_plans(session, workstreams, today), strict=True):
+        dashboard.workstreams.append(WorkstreamStatus(workstream, plan.assessment))
         leads = workstream.id in lead_ws
-        for row, fact, milestone in zip(rows, facts, assessment.milestones, strict=True):
-            if not (leads or row[_OWNER_ID] == user_id) or not milestone.is_open:
+        for row in plan.rows:
+            milestone, assessment = row.milestone, row.assessment
+            if not assessment.is_open:
                 continue
-            mine = row[_OWNER_ID] == user_id and (fact.current_due - today).days <= DUE_SOON_DAYS
-            overdue = leads and milestone.overdue_days > 0
+            mine = milestone.owner_id == user_id and (milestone.current_due - today).days <= DUE_SOON_DAYS
+            overdue = leads and assessment.overdue_days > 0
             if mine or overdue:
-                item = _item(workstream, row, fact, milestone)
+                item = MilestoneItem(
+                    workstream,
+                    milestone.id,
+                    milestone.reference,
+                    milestone.text,
+                    milestone.current_due,
+                    milestone.revised_due_label or milestone.due_label,
+                    assessment,
+                )
                 if mine:
                     dashboard.my_due.append(item)
                 if overdue:
                     dashboard.overdue_in_lead.append(item)
     dashboard.my_due.sort(key=lambda item: item.current_due)
     dashboard.overdue_in_lead.sort(key=lambda item: -item.assessment.overdue_days)
-
-
-def _item(workstream: Workstream, row, fact: MilestoneFacts, assessment: MilestoneAssessment) -> MilestoneItem:
-    if fact.revised_due is not None:
-        label = format_plan_date(fact.revised_due, row[_REVISED_DUE_IS_MONTH])
-    else:
-        label = format_plan_date(fact.due, row[_DUE_IS_MONTH])
-    return MilestoneItem(workstream, row[_ID], fact.reference, row[_TEXT], fact.current_due, label, assessment)
 
 
 # The proposals the user may decide, by the rule the header's count uses (DECIDABLE, so the two cannot disagree),
