@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, url_for
+from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
@@ -62,33 +62,22 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Every feature, imported by name: an import error stops start-up rather than hiding a feature."""
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
+    from app.imports import bp as imports_bp
     from app.plan import bp as plan_bp
+    from app.proposals import bp as proposals_bp
+    from app.reports import bp as reports_bp
+    from app.risks import bp as risks_bp
 
-    for bp in (auth_bp, dashboard_bp, plan_bp, admin_bp):
+    for bp in (auth_bp, dashboard_bp, plan_bp, proposals_bp, risks_bp, reports_bp, imports_bp, admin_bp):
         app.register_blueprint(bp)
-    # Feature blueprints added later register themselves here when present.
-    for name in ("proposals", "risks", "reports", "imports"):
-        try:
-            module = __import__(f"app.{name}", fromlist=["bp"])
-        except ImportError:
-            continue
-        if hasattr(module, "bp"):
-            app.register_blueprint(module.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from app.web.context import template_context
-
-    @app.template_global()
-    def has_endpoint(name: str) -> bool:
-        return name in app.view_functions
-
-    @app.template_global()
-    def safe_url_for(endpoint: str, **values) -> str | None:
-        return url_for(endpoint, **values) if endpoint in app.view_functions else None
 
     app.context_processor(template_context)
 

@@ -13,15 +13,15 @@ from app.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    """Every command, imported by name: an import error stops start-up rather than hiding a command."""
+    from app.imports import cli as imports_cli
+    from app.proposals import cli as proposals_cli
+    from app.reports import cli as reports_cli
+
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
-    # Commands owned by feature packages register themselves when present.
-    for name in ("app.imports.cli", "app.reports.cli", "app.proposals.cli", "app.bench_seed"):
-        try:
-            module = __import__(name, fromlist=["register"])
-        except ImportError:
-            continue
-        module.register(app)
+    for feature in (imports_cli, reports_cli, proposals_cli):
+        feature.register(app)
 
 
 @click.command("seed-demo")

@@ -2,8 +2,15 @@
 
 import ast
 import re
+import sys
 from pathlib import Path
 
+import pytest
+
+import app as package
+import app.reports as reports
+from app import create_app
+from app.config import TestConfig
 from app.web.permissions import PUBLIC
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,3 +75,14 @@ def test_every_post_form_carries_a_csrf_token():
             if "csrf_token" not in form:
                 missing.append(path.name)
     assert not missing
+
+
+def test_a_feature_that_cannot_be_imported_stops_start_up(tmp_path, monkeypatch):
+    """Features and commands are registered by name: a broken import fails loudly instead of hiding a feature."""
+    for parent, name in ((package, "risks"), (reports, "cli")):
+        with monkeypatch.context() as patch:
+            # As if the module had a broken import: importing it now raises ImportError.
+            patch.setitem(sys.modules, f"{parent.__name__}.{name}", None)
+            patch.delattr(parent, name, raising=False)
+            with pytest.raises(ImportError):
+                create_app(TestConfig(f"sqlite:///{tmp_path / 'x.db'}", tmp_path))
