@@ -108,6 +108,11 @@ class MilestoneAssessment:
         """True unless complete or removed (awaiting approval counts as open)."""
         return self.status in (MilestoneStatus.OPEN, MilestoneStatus.AWAITING_APPROVAL)
 
+    @property
+    def status_text(self) -> str:
+        """The Status column's words (see ``status_text``)."""
+        return status_text(self.status, self.label)
+
 
 LABEL_REMOVED = "Removed"
 LABEL_COMPLETE = "Complete"
@@ -116,6 +121,35 @@ LABEL_OVERDUE = "Overdue"
 LABEL_SLIPPED = "Slipped"
 LABEL_DUE_SOON = "Due soon"
 LABEL_ON_TRACK = "On track"
+LABEL_AWAITING_APPROVAL = "Awaiting approval"
+
+# Every word the Status column of a milestone table may show.
+STATUS_TEXTS = (
+    LABEL_COMPLETE,
+    LABEL_ON_TRACK,
+    LABEL_DUE_SOON,
+    LABEL_SLIPPED,
+    LABEL_OVERDUE,
+    LABEL_AWAITING_APPROVAL,
+    LABEL_REMOVED,
+)
+
+
+def status_text(status: MilestoneStatus | str, label: str) -> str:
+    """A milestone's status in words, for the Status column of every milestone table.
+
+    ``label`` is the RAG rule's label for an open milestone (On track, Due soon, Slipped, Overdue). A completion
+    awaiting approval reads "Awaiting approval" whatever its dates (its RAG still counts them); a complete one reads
+    "Complete", on time or late; a removed one "Removed". Raises ValueError for an unknown status.
+    """
+    status = MilestoneStatus(status)
+    if status is MilestoneStatus.AWAITING_APPROVAL:
+        return LABEL_AWAITING_APPROVAL
+    if status is MilestoneStatus.COMPLETE:
+        return LABEL_COMPLETE
+    if status is MilestoneStatus.REMOVED:
+        return LABEL_REMOVED
+    return label
 
 
 def assess_milestone(

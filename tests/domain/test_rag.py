@@ -8,6 +8,7 @@ import pytest
 from app.domain.dates import parse_plan_date
 from app.domain.errors import DomainError
 from app.domain.rag import (
+    STATUS_TEXTS,
     MilestoneCounts,
     MilestoneFacts,
     MilestoneStatus,
@@ -20,6 +21,7 @@ from app.domain.rag import (
     reference_sort_key,
     report_as_of,
     score_trend,
+    status_text,
 )
 from app.domain.risk import Impact, Likelihood
 
@@ -661,3 +663,28 @@ def test_report_as_of_rejects_unknown_state():
 )
 def test_score_trend(previous, current, trend):
     assert score_trend(previous, current) == trend
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (MilestoneFacts("1.1", date(2021, 5, 31)), "On track"),
+        (MilestoneFacts("1.2", date(2021, 4, 20)), "Due soon"),
+        (MilestoneFacts("1.3", date(2021, 3, 31), revised_due=date(2021, 6, 30)), "Slipped"),
+        (MilestoneFacts("1.4", date(2021, 3, 31)), "Overdue"),
+        (MilestoneFacts("1.5", date(2021, 3, 31), pending_completion=True), "Awaiting approval"),
+        (MilestoneFacts("1.6", date(2021, 5, 31), pending_completion=True), "Awaiting approval"),
+        (MilestoneFacts("1.7", date(2021, 3, 31), completed_on=date(2021, 4, 2)), "Complete"),
+        (MilestoneFacts("1.8", date(2021, 3, 31), completed_on=date(2021, 3, 2)), "Complete"),
+        (MilestoneFacts("1.9", date(2021, 3, 31), removed=True), "Removed"),
+    ],
+)
+def test_status_text_is_one_of_the_status_words_from_the_rag_rule(facts, expected):
+    assessment = assess_milestone(facts, date(2021, 4, 19))
+    assert assessment.status_text == expected
+    assert expected in STATUS_TEXTS
+
+
+def test_status_text_refuses_an_unknown_status():
+    with pytest.raises(ValueError):
+        status_text("finished", "On track")

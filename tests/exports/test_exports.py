@@ -159,3 +159,19 @@ def test_the_board_pack_has_a_cover_then_every_signed_off_report(demo, login_as)
     mine = login_as(demo.viewer).get(url_for("reports.board_pack_docx", meeting_id=demo.meeting.id))
     rows = Document(io.BytesIO(mine.get_data())).tables[0].rows
     assert [row.cells[0].text for row in rows] == ["Pillar/ Workstream", "Business Intelligence"]
+
+
+def test_a_document_stored_before_the_status_column_and_the_new_sections_still_opens(demo):  # noqa: F811
+    """Signed documents never change: one written before status_text, changes_since_last and decisions_needed
+    existed reads with the Status words from the same rule and empty sections."""
+    demo_model = _model(demo)
+    document = to_document(demo_model)
+    for section in document["sections"]:
+        for milestone in section["milestones"]:
+            del milestone["status_text"]
+    for labels in document["presentation"]["milestones"].values():
+        del labels["recorded_at_import"]
+    del document["changes_since_last"], document["decisions_needed"]
+    model = from_document(document, report_id=demo_model.report_id)
+    assert model == demo_model
+    assert {m.status_text for m in model.milestones} >= {"Complete", "Slipped", "Removed"}

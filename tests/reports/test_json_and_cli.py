@@ -8,10 +8,33 @@ from flask import url_for
 from app.demo import data
 from tests.reports.conftest import refresh, sign_off, snapshots, submit
 
-TOP = {"workstream", "meeting", "as_of", "state", "rag", "sections", "risks", "signed_off"}
+TOP = {
+    "workstream",
+    "meeting",
+    "as_of",
+    "state",
+    "rag",
+    "sections",
+    "risks",
+    "changes_since_last",
+    "decisions_needed",
+    "signed_off",
+}
 RAG = {"computed", "reported", "previous", "reason", "reasons"}
 SECTION = {"number", "title", "barriers", "action_required", "progress", "next_activity", "milestones"}
-MILESTONE = {"reference", "milestone", "owner", "due", "revised_due", "completed_on", "status", "rag", "comments"}
+MILESTONE = {
+    "reference",
+    "milestone",
+    "owner",
+    "due",
+    "revised_due",
+    "completed_on",
+    "status",
+    "status_text",
+    "rag",
+    "comments",
+}
+STATUS_TEXTS = {"Complete", "On track", "Due soon", "Slipped", "Overdue", "Awaiting approval", "Removed"}
 RISK = {"reference", "risk", "likelihood", "impact", "score", "rating", "mitigation", "mitigation_date", "status"}
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 AMBER_RISKS = "Open amber risks: Quarterly Reports, Report on 13 improvement areas, Resourcing"
@@ -32,6 +55,7 @@ def assert_contract(document: dict) -> None:
         for m in section["milestones"]:
             assert set(m) == MILESTONE
             assert m["status"] in ("open", "awaiting_approval", "complete", "removed")
+            assert m["status_text"] in STATUS_TEXTS
             assert (m["rag"] is None) == (m["status"] in ("complete", "removed"))
             assert (m["completed_on"] is not None) == (m["status"] == "complete")
             for key in ("due", "revised_due", "completed_on"):
@@ -40,6 +64,8 @@ def assert_contract(document: dict) -> None:
         assert set(r) == RISK
         assert r["likelihood"] in ("low", "medium", "high") and r["impact"] in ("noticeable", "significant", "critical")
         assert r["rating"] in ("red", "amber", "green") and r["status"] in ("open", "closed")
+    assert all(set(c) == {"kind", "reference", "text"} for c in document["changes_since_last"])
+    assert all(set(d) == {"text", "outcome"} for d in document["decisions_needed"])
     assert document["signed_off"] is None or set(document["signed_off"]) == {"by", "at", "sha256"}
 
 
@@ -75,11 +101,13 @@ def test_live_json_of_the_demo_as_at_the_meeting(demo, login_as):
         "revised_due": None,
         "completed_on": "2020-11-30",
         "status": "complete",
+        "status_text": "Complete",
         "rag": None,
         "comments": "Action completed on time.",
     }
     assert milestone["2.12"]["status"] == "removed" and milestone["2.12"]["rag"] is None
     assert milestone["1.4"]["rag"] == "amber" and milestone["1.4"]["revised_due"] == "2021-04-30"
+    assert milestone["1.4"]["status_text"] == "Slipped" and milestone["2.12"]["status_text"] == "Removed"
     assert login_as(demo.owner).get(url.replace("2021-04-19", "19-04-2021")).status_code == 400
 
 

@@ -1,0 +1,265 @@
+"""Building a report's view-model from live data: the plan as at a date, the report's narrative, the previous RAG,
+the workstream's sponsor and lead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ScalarSelect, bindparam, select
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
+from sqlalchemy.sql import ColumnElement
+
+from app.domain.dates import format_plan_date
+from app.domain.permissions import Role
+from app.domain.rag import report_as_of
+from app.domain.reports import ReportState, is_override, previous_rag, reported_rag
+from app.models import BoardMeeting, Membership, Report, SectionNarrative, User, Workstream
+from app.services.plan_view import load_plan
+from app.services.report_model.model import (
+    LIVE,
+    NARRATIVE_FIELDS,
+    MilestoneLine,
+    Period,
+    RagPart,
+    ReportModel,
+    RiskLine,
+    SectionPart,
+)
+
+_SPONSOR_AND_LEAD = (
+    select(Membership.role, User.name)
+    .join(User, Membership.user_id == User.id)
+    .where(
+        Membership.workstream_id == bindparam("workstream_id"),
+        Membership.role.in_([Role.SPONSOR.value, Role.LEAD.value]),
+    )
+)
+
+
+def _sponsor_and_lead(session: Session, workstream_id: int) -> tuple[str | None, str | None]:
+    """The names of the workstream's sponsors and of its leads (each in name order, joined by commas), or None."""
+    names: dict[str, list[str]] = {Role.SPONSOR.value: [], Role.LEAD.value: []}
+    for role, name in session.execute(_SPONSOR_AND_LEAD, {"workstream_id": workstream_id}):
+        names[role].append(name)
+    sponsors, leads = (", ".join(sorted(people)) or None for people in names.values())
+    return sponsors, leads
+
+
+def _comments(milestone) -> str:
+    text = milestone.comments or ""
+    if milestone.removed and milestone.removed_reason and milestone.removed_reason not in text:
+        text = f"{text} {milestone.removed_reason}".strip()
+    return text
+
+
+def previous_rag_for(session: Session, workstream_id: int, before: date) -> str | None:
+    """The reported RAG of the workstream's latest signed-off report for a meeting before ``before``, or None.
+
+    A submitted report always states its reported RAG (submission records it), and a signed-off one never changes.
+    """
+    rows = session.execute(
+        select(BoardMeeting.date, Report.reported_rag)
+        .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)
+        .where(Report.workstream_id == workstream_id, Report.state == ReportState.SIGNED_OFF.value)
+        .where(BoardMeeting.date < before)
+    ).all()
+    found = previous_rag([(when, rag) for when, rag in rows], before)
+    return found.value if found else None
+
+
+def previous_rag_query(workstream_id: int | ColumnElement, before: date | ColumnElement) -> ScalarSelect:
+    """``previous_rag_for`` as a scalar subquery, so a report's own statement can carry it (``load_report``).
+
+    The same rule as ``app.domain.reports.previous_rag`` (tests/reports/test_page_loading.py checks they agree):
+    of the signed-off reports with a reported RAG for a meeting before ``before``, the latest meeting's.
+    """
+    earlier, held = aliased(Report), aliased(BoardMeeting)
+    return (
+        select(earlier.reported_rag)
+        .join(held, earlier.meeting_id == held.id)
+        .where(
+            earlier.workstream_id == workstream_id,
+            earlier.state == ReportState.SIGNED_OFF.value,
+            earlier.reported_rag.is_not(None),
+            earlier.reported_rag != "",
+            held.date < before,
+        )
+        .order_by(held.date.desc(), earlier.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True)
+class ReportExtras:
+    """What a report's live model reads beside the plan and the report itself: its narratives by section id and
+    the previous RAG. ``load_report`` reads them in the report's own statement; without them ``build_live``
+    looks them up."""
+
+    narratives: dict[int, SectionNarrative]
+    previous_rag: str | None
+
+
+# Built once: composing it (aliases, joins, loader options) costs more than running it.
+_REPORT_WITH_EXTRAS = (
+    select(Report, SectionNarrative, previous_rag_query(Report.workstream_id, BoardMeeting.date))
+    .join(Report.meeting)
+    .outerjoin(SectionNarrative, SectionNarrative.report_id == Report.id)
+    .where(Report.id == bindparam("report_id"))
+    .options(
+        contains_eager(Report.meeting),
+        joinedload(Report.workstream).joinedload(Workstream.programme),
+        joinedload(Report.completed_by),
+        joinedload(Report.signed_off_by),
+    )
+)
+
+
+def load_report(session: Session, report_id: int) -> tuple[Report, ReportExtras] | None:
+    """The report with its workstream, programme, meeting, the people it names, its narratives and the previous
+    RAG: all that building its model reads besides the plan and the workstream's sponsor and lead, in one
+    statement (a row per narrative). None if there is no such report.
+
+    The narratives come as rows beside the report rather than into ``Report.narratives``: the report services
+    add narratives by ``report_id``, which a collection loaded here would not see.
+    """
+    rows = session.execute(_REPORT_WITH_EXTRAS, {"report_id": report_id}).all()
+    if not rows:
+        return None
+    report, _, previous = rows[0]
+    narratives = {n.section_id: n for _, n, _ in rows if n is not None}
+    return report, ReportExtras(narratives, previous)
+
+
+def build_live(
+    session: Session,
+    workstream: Workstream,
+    as_of: date,
+    *,
+    report: Report | None = None,
+    meeting: BoardMeeting | None = None,
+    state: str = LIVE,
+    extras: ReportExtras | None = None,
+) -> ReportModel:
+    """Build the report from the plan as at ``as_of``, with the narrative of ``report`` when given.
+
+    Without a report the narrative is blank and the reported RAG is the computed one. ``meeting`` defaults
+    to the report's. ``extras``, read by ``load_report`` for that report and meeting, saves looking up its
+    narratives and the previous RAG. Raises DomainError if the programme's thresholds are invalid.
+    """
+    meeting = meeting or (report.meeting if report else None)
+    plan = load_plan(session, workstream, as_of)
+    computed = plan.assessment.rag
+    chosen = report.reported_rag if report else None
+    narratives: dict[int, SectionNarrative] = {}
+    if extras is not None:
+        narratives = extras.narratives
+    elif report is not None:
+        narratives = {
+            n.section_id: n
+            for n in session.scalars(select(SectionNarrative).where(SectionNarrative.report_id == report.id))
+        }
+    sections = []
+    for section_rows in plan.sections:
+        narrative = narratives.get(section_rows.section.id)
+        texts = {name: (getattr(narrative, name) or "") if narrative else "" for name in NARRATIVE_FIELDS}
+        sections.append(
+            SectionPart(
+                number=section_rows.section.number,
+                title=section_rows.section.title,
+                milestones=tuple(_milestone_line(row) for row in section_rows.rows),
+                **texts,
+            )
+        )
+    risks = tuple(
+        RiskLine(
+            reference=r.reference,
+            risk=r.title,
+            likelihood=r.likelihood.lower(),
+            impact=r.impact.lower(),
+            score=r.score,
+            rating=r.rating.value,
+            mitigation=r.mitigation or "",
+            mitigation_date=r.mitigation_date,
+            mitigation_date_label=r.mitigation_date_label,
+            status="closed" if r.closed else "open",
+        )
+        for r in plan.risks
+    )
+    if extras is not None:
+        previous = extras.previous_rag
+    else:
+        before = meeting.date if meeting else date.fromordinal(as_of.toordinal() + 1)
+        previous = previous_rag_for(session, workstream.id, before)
+    sponsor, lead = _sponsor_and_lead(session, workstream.id)
+    rag = RagPart(
+        computed=computed.value,
+        reported=reported_rag(computed, chosen).value,
+        previous=previous,
+        reason=(report.rag_reason or "") if report else "",
+        reasons=tuple(reason.text for reason in plan.assessment.reasons),
+        override_justification=(report.override_justification or "")
+        if report and is_override(computed, chosen)
+        else "",
+    )
+    programme = workstream.programme
+    return ReportModel(
+        programme=programme.name,
+        council=programme.council_name or "",
+        workstream=workstream.name,
+        title=workstream.title or "",
+        sponsor=sponsor,
+        lead=lead,
+        meeting_name=meeting.name if meeting else None,
+        meeting_date=meeting.date if meeting else None,
+        as_of=as_of,
+        state=state,
+        rag=rag,
+        completed_by=report.completed_by.name if report and report.completed_by else "",
+        introduction=(report.introduction or "") if report else "",
+        period=_period(report, "period") if report else Period("", ""),
+        next_period=_period(report, "next") if report else Period("", ""),
+        sections=tuple(sections),
+        risks=risks,
+        report_id=report.id if report else None,
+    )
+
+
+def _period(report: Report, prefix: str) -> Period:
+    start = format_plan_date(getattr(report, f"{prefix}_from"), getattr(report, f"{prefix}_from_is_month"))
+    end = format_plan_date(getattr(report, f"{prefix}_to"), getattr(report, f"{prefix}_to_is_month"))
+    return Period(start, end)
+
+
+def _milestone_line(row) -> MilestoneLine:
+    m, assessment = row.milestone, row.assessment
+    status = assessment.status.value
+    complete = status == "complete"
+    owner = m.owner
+    return MilestoneLine(
+        reference=m.reference,
+        milestone=m.text,
+        owner=owner.name if owner else None,
+        due=m.due,
+        due_label=m.due_label,
+        revised_due=m.revised_due,
+        revised_due_label=m.revised_due_label,
+        completed_on=m.completed_on if complete else None,
+        completed_on_label=m.completed_on_label if complete else "",
+        status=status,
+        rag=assessment.rag.value if assessment.rag else None,
+        label=assessment.label,
+        comments=_comments(m),
+        status_text=assessment.status_text,
+    )
+
+
+def draft_as_of(report: Report, today: date) -> date:
+    """A draft's as-at date: today, never later than its meeting."""
+    return report_as_of(ReportState.DRAFT.value, today, report.meeting.date, None)
+
+
+def submission_as_of(report: Report, submitted_on: date) -> date:
+    """A submitted report's as-at date: the submission date, never later than its meeting."""
+    return report_as_of(ReportState.AWAITING_SIGN_OFF.value, submitted_on, report.meeting.date, submitted_on)
