@@ -86,3 +86,24 @@ def test_a_feature_that_cannot_be_imported_stops_start_up(tmp_path, monkeypatch)
             patch.delattr(parent, name, raising=False)
             with pytest.raises(ImportError):
                 create_app(TestConfig(f"sqlite:///{tmp_path / 'x.db'}", tmp_path))
+
+
+def test_the_repository_cites_only_its_own_documents():
+    """The rules are stated in docs/rules.md; nothing points at a document that is not in the repository."""
+    outside = ("DESIGN" + ".md", "STYLE" + ".md", "../" + "shared")
+    folders = ("app", "templates", "docs", "tests", "bench", "migrations")
+    files = [p for folder in folders for p in (ROOT / folder).rglob("*") if p.suffix in {".py", ".html", ".md"}]
+    files += [ROOT / "README.md", ROOT / "Makefile", ROOT / "pyproject.toml"]
+    citing = [str(p.relative_to(ROOT)) for p in files if any(name in p.read_text() for name in outside)]
+    assert not citing
+
+
+def test_the_rules_page_names_every_status_word_and_json_field():
+    """docs/rules.md states the contracts the code keeps: the Status words and the report JSON's fields."""
+    from app.domain.rag import STATUS_TEXTS
+    from app.services.report_model.document import CHANGE_FIELDS, DECISION_FIELDS, MILESTONE_FIELDS, RISK_FIELDS
+
+    rules = (ROOT / "docs" / "rules.md").read_text()
+    assert all(word in rules for word in STATUS_TEXTS)
+    for spec in (MILESTONE_FIELDS, RISK_FIELDS, CHANGE_FIELDS, DECISION_FIELDS):
+        assert "{" + ",".join(spec.contract) + "}" in rules

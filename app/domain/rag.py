@@ -1,6 +1,6 @@
 """RAG rules: milestone and workstream status as at a date, with the reasons behind it.
 
-DESIGN.md "RAG rules" is the source of truth; this module is its only implementation.
+docs/rules.md "RAG rules" states them; this module is their only implementation.
 """
 
 from __future__ import annotations

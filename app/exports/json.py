@@ -1,4 +1,4 @@
-"""The report JSON contract (DESIGN.md), serialised canonically: sorted keys, no spaces, UTF-8."""
+"""The report JSON contract (docs/rules.md, "Contracts"), serialised canonically: sorted keys, no spaces, UTF-8."""
 
 from app.services.report_model import ReportModel, canonical_json, to_contract
 

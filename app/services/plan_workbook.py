@@ -1,6 +1,6 @@
 """The action plan as a spreadsheet: reading .xlsx and .csv files, and writing the template and the plan export.
 
-The columns are the ``import-plan`` contract (DESIGN.md): an export re-imports cleanly. A column that is absent
+The columns are the ``import-plan`` contract (docs/rules.md): an export re-imports cleanly. A column that is absent
 is left alone on import; a column that is present but blank clears that field.
 """
 

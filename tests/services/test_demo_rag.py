@@ -1,5 +1,5 @@
 """The seed's own report, as at 19 April 2021, computes Amber: three open Amber risks, slipped milestones, none
-overdue past tolerance (DESIGN.md "RAG rules")."""
+overdue past tolerance (docs/rules.md, "RAG rules")."""
 
 from datetime import date
 
