@@ -107,3 +107,33 @@ def test_the_rules_page_names_every_status_word_and_json_field():
     assert all(word in rules for word in STATUS_TEXTS)
     for spec in (MILESTONE_FIELDS, RISK_FIELDS, CHANGE_FIELDS, DECISION_FIELDS):
         assert "{" + ",".join(spec.contract) + "}" in rules
+
+
+def _domain_imports() -> dict[str, set[str]]:
+    graph = {}
+    for path in (ROOT / "app" / "domain").glob("*.py"):
+        module = f"app.domain.{path.stem}"
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("app.domain."):
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names if a.name.startswith("app.domain.")}
+        graph[module] = imported
+    return graph
+
+
+def test_the_domain_has_no_import_cycle():
+    graph = _domain_imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"import cycle: {' -> '.join((*path, module))}"
+        if module in done:
+            return
+        for imported in graph.get(module, ()):
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())

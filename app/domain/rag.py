@@ -13,26 +13,8 @@ from datetime import date
 from enum import StrEnum
 
 from app.domain.errors import DomainError
+from app.domain.rag_scale import Rag
 from app.domain.risk import Impact, Likelihood, risk_rating, risk_score
-
-
-class Rag(StrEnum):
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-
-    @property
-    def label(self) -> str:
-        """The status as people read it: "Red", "Amber", "Green"."""
-        return self.value.capitalize()
-
-    @property
-    def severity(self) -> int:
-        """2 for red, 1 for amber, 0 for green: higher is worse, for ordering and comparison."""
-        return _SEVERITY[self]
-
-
-_SEVERITY = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
-if TYPE_CHECKING:
-    from app.domain.rag import Rag
+from app.domain.rag_scale import Rag
 
 
 class _Choice(StrEnum):
@@ -102,9 +101,6 @@ def risk_rating(score: int) -> Rag:
 
     Raises ValueError for anything but a whole number from 1 to 9.
     """
-    # Imported here because rag.py imports this module for workstream assessment.
-    from app.domain.rag import Rag
-
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 9:
         raise ValueError(f"A risk score is a whole number from 1 to 9, not {score!r}")
     if score >= 7:
