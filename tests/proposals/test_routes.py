@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent, Evidence, Milestone, Notification, OutboxEmail, Proposal
 from tests.conftest import parse
+from tests.evidence_corpus import EML, HTML, PDF, PNG
 from tests.factories import make_member, make_milestone
 from tests.proposals.conftest import files
-from tests.proposals.evidence_corpus import EML, HTML, PDF, PNG
 
 YESTERDAY = (date.today() - timedelta(days=1)).strftime("%d/%m/%Y")
 
