@@ -11,15 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email import policy
 from email.errors import MessageError
 from email.parser import BytesParser
 
 import olefile
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -181,7 +183,7 @@ def check_image(data: bytes, image_format: str, label: str) -> None:
     if not data.startswith(signature):
         raise _wrong(label, data)
     try:
-        with warnings.catch_warnings():
+        with _strict_decoding(), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[image_format]) as image:
                 width, height = image.size
@@ -194,6 +196,22 @@ def check_image(data: bytes, image_format: str, label: str) -> None:
         raise Refused(f"is not {label}: the image is damaged or cut short") from error
     if image_format == "PNG" and not data.endswith(_PNG_END):
         raise Refused("has data after the end of the image")
+
+
+_DECODING = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow refuses a cut-short image only while its module-wide LOAD_TRUNCATED_IMAGES is off, and WeasyPrint
+    switches it on when it is imported; switch it off around the check (the servers run one request a process)."""
+    with _DECODING:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _too_many_pixels(width: int | None = None, height: int | None = None) -> str:

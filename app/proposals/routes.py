@@ -12,7 +12,7 @@ from app.domain.permissions import Permission
 from app.extensions import db
 from app.models import AuditEvent, Evidence, Proposal, User
 from app.proposals import bp
-from app.proposals.forms import DecisionForm, EvidenceForm, MarkReadForm, ProposalForm, WithdrawForm
+from app.proposals.forms import HEADINGS, DecisionForm, EvidenceForm, MarkReadForm, ProposalForm, WithdrawForm
 from app.services import notifications as notification_service
 from app.services import proposals as service
 from app.services.proposals_queue import proposals_awaiting
@@ -127,6 +127,7 @@ def new(milestone_id: int):
         milestone=milestone,
         workstream=milestone.section.workstream,
         kind=kind,
+        heading=HEADINGS[kind],
     )
 
 
