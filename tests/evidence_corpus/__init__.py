@@ -390,6 +390,8 @@ GOOD: list[Good] = [
     Good("plan.docx", DOCX, DOCX_TYPE),
     Good("Café plan.docx", _hyperlinked_word(), DOCX_TYPE),
     Good("tracker.xlsx", XLSX, XLSX_TYPE),
+    # A small part of repetitive XML compresses far more than 100:1 and is no bomb.
+    Good("repetitive.docx", rezip(DOCX, add={"customXml/item9.xml": b"<r>" + b"<a/>" * 100_000 + b"</r>"}), DOCX_TYPE),
     Good("data.csv", b'name,trained,change\nAlex,yes,-2\nSam,no,+3\n"- bullet, quoted",yes,1\n', "text/csv"),
     Good("sums.csv", b'item,note\nbudget,"=""text"" only"\n', "text/csv"),
     Good("notes.txt", "Café attendance: 12 €".encode("cp1252"), "text/plain"),
