@@ -44,6 +44,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     # Evidence upload limit; the request limit leaves room for form fields and several files' framing.
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+    # clamd for the evidence virus scan: a unix socket path or host:port; empty means no scan.
+    CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+    CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", 60))
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
@@ -92,6 +95,7 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    CLAMD_SOCKET = ""  # tests that scan start their own stand-in clamd
 
     def __init__(self, database_uri: str, instance_dir: Path):
         self.SQLALCHEMY_DATABASE_URI = database_uri

@@ -1,5 +1,6 @@
 """A small programme with one person in every role, and a second workstream whose ids must never leak."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -72,7 +73,7 @@ def _side(programme, meeting, name: str) -> Side:
         filename="evidence.txt",
         media_type="text/plain",
         size=5,
-        sha256="0" * 64,
+        sha256=hashlib.sha256(b"hello").hexdigest(),
         content=b"hello",
         uploaded_by_id=people["owner"].id,
     )

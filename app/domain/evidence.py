@@ -1,25 +1,30 @@
-"""Checking evidence before it is stored: files (by name, size and content) and links.
+"""Checking evidence before it is stored: files (by name, size, type, structure and content) and links.
 
-A file is accepted only when its extension is on the list and its bytes look like that kind of file, so a page
-of HTML renamed ``minutes.pdf`` or a zip bomb renamed ``plan.docx`` is refused with a message that names the
-problem. Nothing here touches the database: the service stores what these functions return.
+A file is accepted only when its name is safe as it stands (nothing is renamed), its extension is on the list,
+and its bytes are that kind of file, parse whole with the library made for the format, carry no active content
+and are not a second kind of file as well. So a page of HTML renamed ``minutes.pdf``, a zip bomb renamed
+``plan.docx`` or a PDF that runs JavaScript is refused with a message naming the file and the problem. The
+formats are checked in ``evidence_formats`` and ``evidence_office``. Nothing here touches the database.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import re
+import hmac
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from app.domain import evidence_formats as formats
 from app.domain.errors import DomainError
+from app.domain.evidence_formats import Refused
+from app.domain.evidence_office import check_office
 
 FILES_FIELD = "files"
 LINKS_FIELD = "links"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MAX_LINKS = 20  # links on one proposal, all its versions together
+MAX_NAME_BYTES = 255  # what Windows, macOS and Linux file systems hold
 
 # Extension → media type sent back on download. Only these may be uploaded.
 MEDIA_TYPES: dict[str, str] = {
@@ -35,9 +40,17 @@ MEDIA_TYPES: dict[str, str] = {
     "msg": "application/vnd.ms-outlook",
 }
 ALLOWED_LABEL = "PDF, Word (.docx), Excel (.xlsx), CSV, text, PNG, JPEG or email (.eml, .msg)"
+_LABELS = {
+    "pdf": "a PDF",
+    "docx": "a Word document",
+    "xlsx": "an Excel workbook",
+    "png": "a PNG image",
+    "jpg": "a JPEG image",
+    "jpeg": "a JPEG image",
+}
 
-# Extensions that must not hide inside a name ("minutes.html.pdf", "invoice.exe.txt").
-_RISKY_INNER_EXTENSIONS = frozenset(
+# Extensions that must not hide inside a name ("minutes.html.pdf") or arrive attached to an email.
+_RISKY_EXTENSIONS = frozenset(
     [
         "exe",
         "com",
@@ -74,6 +87,8 @@ _RISKY_INNER_EXTENSIONS = frozenset(
         "html",
         "xhtml",
         "shtml",
+        "mht",
+        "mhtml",
         "svg",
         "svgz",
         "xml",
@@ -94,39 +109,25 @@ _RISKY_INNER_EXTENSIONS = frozenset(
         "pptm",
         "dotm",
         "xltm",
+        "xlam",
+        "ppam",
+        "sldm",
+        "one",
+        "chm",
     ]
 )
-
-# Zip containers (docx, xlsx): bounds that keep a small upload from expanding into gigabytes.
-MAX_ZIP_ENTRIES = 2_000
-MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_ZIP_RATIO = 100
-_ZIP_PARTS = {
-    "docx": ("word/document.xml", b"wordprocessingml.document.main+xml"),
-    "xlsx": ("xl/workbook.xml", b"spreadsheetml.sheet.main+xml"),
-}
-
-_SIGNATURES: list[tuple[bytes, str]] = [
-    (b"%PDF-", "a PDF"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"PK\x03\x04", "a zip archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Outlook or old Office file"),
-    (b"GIF8", "a GIF image"),
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a program"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-]
-_MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|head|body|script|svg|iframe|object|embed|\?xml)\b", re.IGNORECASE)
-_HEADER_LINE = re.compile(r"^[!-9;-~]+:[ \t]?.*$")  # RFC 5322 field name: printable ASCII except ":"
-_MAIL_HEADERS = frozenset({"from", "to", "subject", "date", "message-id", "received", "mime-version", "cc"})
+# Names Windows keeps for devices, with or without an extension ("CON", "nul.txt", "COM1.pdf").
+_RESERVED_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in "123456789¹²³"]
+)
+# Characters that change the direction text is shown in, so "invoice\u202efdp.exe" reads as "invoiceexe.pdf".
+_BIDI = frozenset(chr(c) for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_WINDOWS_FORBIDDEN = '<>"|?*'
 
 
 @dataclass(frozen=True)
 class CheckedFile:
-    """A file that passed every check: the name to keep, its media type, size and sha256."""
+    """A file that passed every check: its name as given, its media type, size and sha256."""
 
     filename: str
     extension: str
@@ -145,27 +146,43 @@ def format_size(size: int) -> str:
     return f"{value:.0f} MB" if value == int(value) or value >= 10 else f"{value:.1f} MB"
 
 
-def safe_filename(name: str) -> str:
-    """The name a file is kept and downloaded under, or DomainError naming what is wrong with it.
+def check_filename(name: str) -> str:
+    """The name a file is kept and downloaded under, exactly as given, or DomainError saying what is wrong with it.
 
-    Refuses empty names, path separators and ``..`` (traversal), and control characters; keeps letters (any
-    script), digits, spaces and ``. - _ ( )``, replacing anything else with ``_``.
+    Names are refused rather than rewritten: empty; over 255 bytes of UTF-8; control or text-direction
+    characters; a folder path; a colon (a hidden stream on Windows) or another character Windows does not allow;
+    a leading or trailing space, or a trailing dot; a name Windows keeps for a device (CON, NUL, COM1, LPT1 …);
+    no name before the extension.
     """
     raw = name or ""
     if not raw.strip():
         raise DomainError("Each file must have a name", field=FILES_FIELD)
     shown = _printable(raw)
+
+    def refuse(problem: str) -> DomainError:
+        return DomainError(f'The file name "{shown}" {problem}', field=FILES_FIELD)
+
+    if any(c in _BIDI for c in raw):
+        raise refuse("contains characters that change the direction of its text")
     if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in raw):
-        raise DomainError(f'The file name "{shown}" contains control characters', field=FILES_FIELD)
-    if "/" in raw or "\\" in raw or ".." in raw:
-        raise DomainError(f'The file name "{shown}" must not contain a folder path or ".."', field=FILES_FIELD)
-    cleaned = unicodedata.normalize("NFC", raw).strip()
-    cleaned = "".join(c if (c.isalnum() or c in " .-_()") else "_" for c in cleaned)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")
-    if "." not in cleaned or not cleaned.rsplit(".", 1)[0].strip(" ._"):
-        raise DomainError(f'The file name "{shown}" needs a name and an extension, like report.pdf', field=FILES_FIELD)
-    stem, extension = cleaned.rsplit(".", 1)
-    return f"{stem[: 199 - len(extension)]}.{extension}"
+        raise refuse("contains control characters")
+    if len(raw.encode("utf-8")) > MAX_NAME_BYTES:
+        raise refuse(f"is longer than {MAX_NAME_BYTES} bytes: shorten it")
+    if "/" in raw or "\\" in raw:
+        raise refuse("must not contain a folder path")
+    if ":" in raw:
+        raise refuse('must not contain ":" (on Windows it names a hidden stream)')
+    forbidden = sorted({c for c in raw if c in _WINDOWS_FORBIDDEN})
+    if forbidden:
+        raise refuse(f"must not contain {' '.join(forbidden)}: Windows does not allow them in file names")
+    if raw != raw.strip() or raw.endswith("."):
+        raise refuse("must not start or end with a space, or end with a dot")
+    device = raw.split(".", 1)[0].rstrip(" ").upper()
+    if device in _RESERVED_NAMES:
+        raise refuse(f"is {device}, a name Windows keeps for a device")
+    if "." not in raw or not raw.rsplit(".", 1)[0].strip(" ."):
+        raise refuse("needs a name and an extension, like report.pdf")
+    return raw
 
 
 def _printable(text: str) -> str:
@@ -173,17 +190,18 @@ def _printable(text: str) -> str:
 
 
 def check_file(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedFile:
-    """Check one uploaded file. Returns its safe name, media type, size and sha256.
+    """Check one uploaded file. Returns its name, media type, size and sha256.
 
-    Raises DomainError(field="files") naming the file and the problem: bad or risky name, extension not
-    allowed, empty, over ``max_bytes``, or content that is not what the extension says.
+    Raises DomainError(field="files") naming the file and the problem: a name refused by ``check_filename``, an
+    extension not allowed or a risky one inside the name, empty, over ``max_bytes``, content that is not what
+    the extension says or does not parse whole, active content, or a file that is also another kind of file.
     """
-    filename = safe_filename(name)
+    filename = check_filename(name)
     parts = filename.lower().split(".")
     extension = parts[-1]
     if extension not in MEDIA_TYPES:
         raise DomainError(f"{filename} must be a {ALLOWED_LABEL} file", field=FILES_FIELD)
-    risky = [p for p in parts[1:-1] if p.strip() in _RISKY_INNER_EXTENSIONS]
+    risky = [p for p in parts[1:-1] if p.strip() in _RISKY_EXTENSIONS]
     if risky:
         raise DomainError(
             f"{filename} has a double extension (.{risky[0].strip()}.{extension}): rename it", field=FILES_FIELD
@@ -192,7 +210,10 @@ def check_file(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Ch
         raise DomainError(f"{filename} is empty", field=FILES_FIELD)
     if len(data) > max_bytes:
         raise DomainError(f"{filename} must be smaller than {format_size(max_bytes)}", field=FILES_FIELD)
-    _CONTENT_CHECKS[extension](filename, data)
+    try:
+        _check_content(extension, data, depth=0)
+    except Refused as refused:
+        raise DomainError(f"{filename} {refused.reason}", field=FILES_FIELD) from refused
     return CheckedFile(
         filename=filename,
         extension=extension,
@@ -202,132 +223,74 @@ def check_file(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Ch
     )
 
 
-def _looks_like(data: bytes) -> str:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    for signature, label in _SIGNATURES:
-        if head.startswith(signature):
-            return label
-    if _MARKUP.search(head[:1024]):
-        return "SVG" if re.search(rb"<\s*svg\b", head, re.IGNORECASE) else "HTML"
-    return "something else"
+def _check_content(extension: str, data: bytes, depth: int) -> None:
+    """The declared type against the content, the structure parsed whole, active content, then polyglots."""
+    attachment = _attachment_check(depth)
+    if extension in ("png", "jpg", "jpeg"):
+        formats.check_image(data, "PNG" if extension == "png" else "JPEG", _LABELS[extension])
+    elif extension == "pdf":
+        formats.check_pdf(data)
+    elif extension in ("docx", "xlsx"):
+        check_office(data, extension, _LABELS[extension])
+    elif extension == "txt":
+        formats.check_text(data)
+    elif extension == "csv":
+        formats.check_csv(data)
+    elif extension == "eml":
+        formats.check_eml(data, attachment)
+    else:
+        formats.check_msg(data, attachment)
+    formats.check_single_kind(
+        data,
+        zip_based=extension in ("docx", "xlsx"),
+        pdf=extension == "pdf",
+        markup_allowed=extension in ("txt", "csv", "eml"),  # text checks markup itself; mail bodies may be HTML
+        window=512 if extension == "msg" else 1024,
+    )
 
 
-def _wrong_content(filename: str, expected: str, data: bytes) -> DomainError:
-    return DomainError(f"{filename} is not {expected}: its content looks like {_looks_like(data)}", field=FILES_FIELD)
+def _attachment_check(depth: int):
+    """How a file attached to an email is checked: no program, script or macros; an accepted type checked whole."""
 
-
-def _check_pdf(filename: str, data: bytes) -> None:
-    if not data.startswith(b"%PDF-"):
-        raise _wrong_content(filename, "a PDF", data)
-
-
-def _check_png(filename: str, data: bytes) -> None:
-    if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) < 33:
-        raise _wrong_content(filename, "a PNG image", data)
-
-
-def _check_jpeg(filename: str, data: bytes) -> None:
-    if not data.startswith(b"\xff\xd8\xff") or len(data) < 4:
-        raise _wrong_content(filename, "a JPEG image", data)
-
-
-def _check_office_zip(kind: str, label: str):
-    main_part, main_type = _ZIP_PARTS[kind]
-
-    def check(filename: str, data: bytes) -> None:
-        if not data.startswith(b"PK\x03\x04"):
-            raise _wrong_content(filename, label, data)
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            entries = archive.infolist()
-        except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as error:
-            raise DomainError(f"{filename} is not {label}: the file is damaged", field=FILES_FIELD) from error
-        if len(entries) > MAX_ZIP_ENTRIES:
-            raise DomainError(f"{filename} holds too many parts to be {label}", field=FILES_FIELD)
-        total = sum(e.file_size for e in entries)
-        if total > MAX_ZIP_UNCOMPRESSED or total > MAX_ZIP_RATIO * max(len(data), 1):
-            raise DomainError(
-                f"{filename} expands to {format_size(total)} when opened, which is too large to be safe",
-                field=FILES_FIELD,
-            )
-        if any(e.compress_size and e.file_size / e.compress_size > MAX_ZIP_RATIO for e in entries if e.file_size):
-            raise DomainError(f"{filename} is compressed suspiciously tightly to be safe", field=FILES_FIELD)
-        names = {e.filename for e in entries}
-        if any(n.startswith("/") or ".." in n.split("/") for n in names):
-            raise DomainError(f"{filename} holds parts with unsafe paths", field=FILES_FIELD)
-        if "[Content_Types].xml" not in names or main_part not in names:
-            raise DomainError(f"{filename} is not {label}: its document parts are missing", field=FILES_FIELD)
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise DomainError(f"{filename} contains macros, which are not accepted", field=FILES_FIELD)
-        try:
-            with archive.open("[Content_Types].xml") as part:
-                content_types = part.read(256 * 1024)
-        except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError) as error:
-            raise DomainError(f"{filename} is not {label}: the file is damaged", field=FILES_FIELD) from error
-        if main_type not in content_types:
-            raise DomainError(f"{filename} is not {label}: its content types are wrong", field=FILES_FIELD)
+    def check(name: str, data: bytes) -> None:
+        shown = f'"{_printable(name)}"' if name.strip() else "with no name"
+        if depth + 1 >= formats.MAX_ATTACHMENT_DEPTH:
+            raise Refused("holds emails attached inside emails too deeply to check")
+        parts = name.lower().strip().split(".")
+        risky = next((p.strip() for p in parts[1:] if p.strip() in _RISKY_EXTENSIONS), None)
+        if risky:
+            raise Refused(f"has an attachment {shown} of a kind that is not accepted (.{risky})")
+        kind = formats.looks_like(data)
+        if kind in formats.PROGRAM_KINDS:
+            raise Refused(f"has an attachment {shown} that is {kind}")
+        if kind == "an Outlook or old Office file" and formats.ole_has_macros(data):
+            raise Refused(f"has an attachment {shown} that contains macros")
+        extension = parts[-1] if len(parts) > 1 else ""
+        if extension in MEDIA_TYPES:
+            try:
+                _check_content(extension, data, depth + 1)
+            except Refused as refused:
+                raise Refused(f"has an attachment {shown} that {refused.reason}") from refused
 
     return check
 
 
-def decode_text(data: bytes) -> str | None:
-    """UTF-8 (with or without a byte-order mark) or Windows-1252 text, else None."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+def matches_sha256(data: bytes, sha256: str) -> bool:
+    """True if ``data`` is the file whose sha256 was stored (compared in constant time)."""
+    return hmac.compare_digest(hashlib.sha256(data).hexdigest(), (sha256 or "").lower())
 
 
-def _check_text_like(filename: str, data: bytes, label: str, *, refuse_markup: bool = True) -> str:
-    if b"\x00" in data:
-        raise DomainError(f"{filename} is not {label}: it contains binary data", field=FILES_FIELD)
-    text = decode_text(data)
-    if text is None:
-        raise DomainError(f"{filename} is not {label}: it is not UTF-8 or Windows text", field=FILES_FIELD)
-    window = data[:65536]
-    if refuse_markup and _MARKUP.search(window):
-        shown = "SVG" if re.search(rb"<\s*svg\b", window, re.IGNORECASE) else "HTML"
-        raise DomainError(f"{filename} is not {label}: its content looks like {shown}", field=FILES_FIELD)
-    return text
-
-
-def _check_text(filename: str, data: bytes) -> None:
-    _check_text_like(filename, data, "plain text")
-
-
-def _check_csv(filename: str, data: bytes) -> None:
-    _check_text_like(filename, data, "a CSV file")
-
-
-def _check_eml(filename: str, data: bytes) -> None:
-    # Mail bodies are often HTML; the headers must come first, so a web page renamed .eml is still refused.
-    text = _check_text_like(filename, data, "an email (.eml)", refuse_markup=False)
-    header_block = re.split(r"\r?\n\r?\n", text, maxsplit=1)[0]
-    lines = [line for line in header_block.splitlines() if line and line[0] not in " \t"]
-    names = {line.split(":", 1)[0].strip().lower() for line in lines if _HEADER_LINE.match(line)}
-    if not lines or not _HEADER_LINE.match(lines[0]) or len(names & _MAIL_HEADERS) < 2:
-        raise DomainError(f"{filename} is not an email (.eml): it has no mail headers", field=FILES_FIELD)
-
-
-def _check_msg(filename: str, data: bytes) -> None:
-    if not data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") or len(data) < 512:
-        raise _wrong_content(filename, "an Outlook message (.msg)", data)
-
-
-_CONTENT_CHECKS = {
-    "pdf": _check_pdf,
-    "png": _check_png,
-    "jpg": _check_jpeg,
-    "jpeg": _check_jpeg,
-    "docx": _check_office_zip("docx", "a Word document"),
-    "xlsx": _check_office_zip("xlsx", "an Excel workbook"),
-    "txt": _check_text,
-    "csv": _check_csv,
-    "eml": _check_eml,
-    "msg": _check_msg,
-}
+def check_link_count(existing: int, added: int) -> None:
+    """At most MAX_LINKS links on one proposal. Raises DomainError(field="links") stating the limit."""
+    if existing + added <= MAX_LINKS:
+        return
+    if existing:
+        raise DomainError(
+            f"A proposal can have at most {MAX_LINKS} links: it has {existing} already, "
+            f"so enter {max(MAX_LINKS - existing, 0)} or fewer",
+            field=LINKS_FIELD,
+        )
+    raise DomainError(f"Enter {MAX_LINKS} links or fewer (you entered {added})", field=LINKS_FIELD)
 
 
 def check_link(url: str) -> str:

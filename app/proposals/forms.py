@@ -13,6 +13,13 @@ FILES_HINT = (
 )
 
 
+HEADINGS = {
+    Kind.COMPLETION: "Propose completion",
+    Kind.DATE_CHANGE: "Ask for a revised date",
+    Kind.REMOVAL: "Ask to remove this milestone",
+}
+
+
 class ProposalForm(FlaskForm):
     """One form for the three kinds; the page shows only the fields of its kind."""
 

@@ -12,10 +12,11 @@ from app.domain.permissions import Permission
 from app.extensions import db
 from app.models import AuditEvent, Evidence, Proposal, User
 from app.proposals import bp
-from app.proposals.forms import DecisionForm, EvidenceForm, MarkReadForm, ProposalForm, WithdrawForm
+from app.proposals.forms import HEADINGS, DecisionForm, EvidenceForm, MarkReadForm, ProposalForm, WithdrawForm
 from app.services import notifications as notification_service
 from app.services import proposals as service
 from app.services.proposals_queue import proposals_awaiting
+from app.services.virus_scan import Scanner, scanner_for
 from app.web.dates import today
 from app.web.forms import apply_domain_error
 from app.web.htmx import is_fragment_request, redirect_after_post, render_page_or_block
@@ -45,6 +46,10 @@ def get_proposal_or_404(proposal_id: int, need: Permission) -> Proposal:
 
 def _max_bytes() -> int:
     return int(current_app.config["EVIDENCE_MAX_BYTES"])
+
+
+def _scanner() -> Scanner | None:
+    return scanner_for(current_app.config.get("CLAMD_SOCKET"), float(current_app.config.get("CLAMD_TIMEOUT", 60)))
 
 
 def _uploads(field: str = "files") -> list[service.Upload]:
@@ -93,7 +98,15 @@ def new(milestone_id: int):
         )
         try:
             proposal = service.propose(
-                db.session, current_user, milestone, kind, values, _uploads(), today=today(), max_bytes=_max_bytes()
+                db.session,
+                current_user,
+                milestone,
+                kind,
+                values,
+                _uploads(),
+                today=today(),
+                max_bytes=_max_bytes(),
+                scanner=_scanner(),
             )
         except NotAllowed:
             db.session.rollback()
@@ -105,8 +118,16 @@ def new(milestone_id: int):
             db.session.commit()
             flash(f"Sent for approval: {service.describe(proposal)} of milestone {milestone.reference}", "success")
             return redirect_after_post(url_for("proposals.detail", proposal_id=proposal.id))
-    return render_template(
-        "proposals/new.html", form=form, milestone=milestone, workstream=milestone.section.workstream, kind=kind
+    # A refused form answers 400 with the form and its errors (the form's block alone for htmx).
+    return render_page_or_block(
+        "proposals/new.html",
+        "proposal_form",
+        status=400 if form.errors else 200,
+        form=form,
+        milestone=milestone,
+        workstream=milestone.section.workstream,
+        kind=kind,
+        heading=HEADINGS[kind],
     )
 
 
@@ -175,6 +196,7 @@ def add_evidence(proposal_id: int):
                 form.links.data or "",
                 form.note.data or "",
                 max_bytes=_max_bytes(),
+                scanner=_scanner(),
             )
         except NotAllowed:
             db.session.rollback()
@@ -190,7 +212,8 @@ def add_evidence(proposal_id: int):
             flash(f"Evidence added: the proposal is now version {proposal.version}", "success")
             return redirect_after_post(url_for("proposals.detail", proposal_id=proposal.id))
     proposal = get_proposal_or_404(proposal_id, need=Permission.PROPOSE_CHANGE)
-    return render_template("proposals/detail.html", **_detail_context(proposal, evidence_form=form))
+    context = _detail_context(proposal, evidence_form=form, fragment=is_fragment_request())
+    return render_page_or_block("proposals/detail.html", "evidence_panel", status=400, **context)
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])
@@ -303,10 +326,15 @@ def download_evidence(evidence_id: int):
     if evidence is None or evidence.kind != "file":
         abort(404)
     require(Permission.VIEW_EVIDENCE, evidence.proposal.milestone.workstream_id)
-    service.record_download(db.session, current_user, evidence)
+    try:
+        data = service.download(db.session, current_user, evidence)
+    except service.EvidenceAltered as error:
+        db.session.commit()  # keeps the audit of the failed check
+        body = render_template("proposals/evidence_altered.html", message=error.message, evidence=evidence)
+        return make_response(body, 409)
     db.session.commit()
     response = send_file(
-        BytesIO(evidence.content or b""),
+        BytesIO(data),
         mimetype=evidence.media_type or "application/octet-stream",
         as_attachment=True,
         download_name=evidence.filename or f"evidence-{evidence.id}",

@@ -8,6 +8,8 @@ back.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,12 +21,23 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.domain import proposals as rules
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
-from app.domain.evidence import FILES_FIELD, CheckedFile, check_file, format_size, split_links
+from app.domain.evidence import (
+    FILES_FIELD,
+    CheckedFile,
+    check_file,
+    check_link_count,
+    format_size,
+    matches_sha256,
+    split_links,
+)
 from app.domain.permissions import Role
 from app.models import Evidence, Membership, Milestone, Proposal, User
 from app.models._base import utcnow
 from app.services import audit
 from app.services.notifications import app_path, notify, queue_email
+from app.services.virus_scan import Scanner
+
+log = logging.getLogger(__name__)
 
 REMINDER_DUE_DAYS = 14
 DIGEST_WAITING_DAYS = 3
@@ -73,13 +86,21 @@ def describe(proposal: Proposal) -> str:
     )
 
 
-def check_uploads(uploads: list[Upload], max_bytes: int) -> list[tuple[CheckedFile, bytes]]:
-    """Check every file before anything is stored; the first bad one raises DomainError naming it."""
+def check_uploads(
+    uploads: list[Upload], max_bytes: int, scanner: Scanner | None = None
+) -> list[tuple[CheckedFile, bytes]]:
+    """Check every file before anything is stored: the domain's checks, then the virus scanner if there is one.
+
+    The first bad file raises DomainError naming it; so does the scanner flagging a file or not answering.
+    """
     checked = [(check_file(u.filename, u.data, max_bytes), u.data) for u in uploads]
-    names = [c.filename.lower() for c, _ in checked]
-    duplicate = next((n for n in names if names.count(n) > 1), None)
+    names = [c.filename.casefold() for c, _ in checked]
+    duplicate = next((c.filename for c, _ in checked if names.count(c.filename.casefold()) > 1), None)
     if duplicate:
         raise DomainError(f"{duplicate} was chosen twice: choose each file once", field=FILES_FIELD)
+    if scanner is not None:
+        for file, data in checked:
+            scanner.check(file.filename, data)
     return checked
 
 
@@ -109,16 +130,19 @@ def propose(
     *,
     today: date,
     max_bytes: int,
+    scanner: Scanner | None = None,
 ) -> Proposal:
     """The owner proposes completion (with evidence), a revised date, or removal.
 
-    Raises NotAllowed unless the actor owns the milestone; DomainError(field) for missing or bad values or
-    files (nothing is stored then); DuplicatePending when one of this kind is already waiting.
+    Raises NotAllowed unless the actor owns the milestone; DomainError(field) for missing or bad values,
+    files (as ``check_uploads``) or more than MAX_LINKS links (nothing is stored then); DuplicatePending when
+    one of this kind is already waiting.
     """
     state = milestone_state(milestone)
     rules.check_may_propose(actor.id, actor.roles_in(milestone.workstream_id), state, kind)
     links = split_links(values.links)
-    files = check_uploads(uploads, max_bytes)
+    check_link_count(0, len(links))
+    files = check_uploads(uploads, max_bytes, scanner)
     proposal = Proposal(milestone_id=milestone.id, kind=kind.value, state="pending", version=1, proposed_by_id=actor.id)
     if kind is rules.Kind.COMPLETION:
         proposal.note = rules.check_completion(
@@ -280,16 +304,23 @@ def add_evidence(
     note: str,
     *,
     max_bytes: int,
+    scanner: Scanner | None = None,
 ) -> Proposal:
     """Add files, links or a note to a pending proposal; this makes a new version, and deciders must see it.
 
-    Raises NotAllowed unless the actor made the proposal; DomainError for nothing given or a bad file or link;
-    AlreadyDecided if it was decided or withdrawn meanwhile.
+    Raises NotAllowed unless the actor made the proposal; DomainError for nothing given, a bad file (as
+    ``check_uploads``) or link, or links past MAX_LINKS on the proposal; AlreadyDecided if it was decided or
+    withdrawn meanwhile.
     """
     _settled_conflict(session, actor, proposal)
     rules.check_may_add_evidence(actor.id, proposal.proposed_by_id, proposal.state)
     links = split_links(links_text)
-    files = check_uploads(uploads, max_bytes)
+    if links:
+        existing = session.scalar(
+            select(func.count(Evidence.id)).where(Evidence.proposal_id == proposal.id, Evidence.kind == "link")
+        )
+        check_link_count(existing or 0, len(links))
+    files = check_uploads(uploads, max_bytes, scanner)
     note = (note or "").strip()
     if not files and not links and not note:
         raise DomainError("Choose a file, enter a link or write a note to add", field=FILES_FIELD)
@@ -498,9 +529,39 @@ def _conflict(session: Session, proposal_id: int, seen_version: int) -> rules.De
     )
 
 
-def record_download(session: Session, actor: User, evidence: Evidence) -> None:
-    """Audit that ``actor`` downloaded a file."""
+class EvidenceAltered(DomainError):
+    """A kept file no longer matches the sha256 stored when it was uploaded."""
+
+
+def download(session: Session, actor: User, evidence: Evidence) -> bytes:
+    """The file's bytes, once they match the sha256 stored at upload; the download is audited.
+
+    Raises EvidenceAltered (logged, and audited as evidence.check_failed) if they do not: the file is not served.
+    """
+    data = evidence.content or b""
     milestone = evidence.proposal.milestone
+    if not matches_sha256(data, evidence.sha256):
+        log.error(
+            "evidence %s (%s) does not match its stored sha256 %s: not served to user %s",
+            evidence.id,
+            evidence.filename,
+            evidence.sha256,
+            actor.id,
+        )
+        audit.record(
+            session,
+            actor,
+            "evidence.check_failed",
+            evidence,
+            workstream_id=milestone.workstream_id,
+            milestone_id=milestone.id,
+            summary=f"{evidence.filename} was not served: it no longer matches the file that was uploaded",
+            after={"sha256": evidence.sha256, "found": hashlib.sha256(data).hexdigest()},
+        )
+        raise EvidenceAltered(
+            f"{evidence.filename} no longer matches the file that was uploaded, so it has not been sent. "
+            "The check has been recorded: tell the workstream's lead"
+        )
     audit.record(
         session,
         actor,
@@ -511,6 +572,7 @@ def record_download(session: Session, actor: User, evidence: Evidence) -> None:
         summary=f"{actor.name} downloaded {evidence.filename}",
         after={"sha256": evidence.sha256},
     )
+    return data
 
 
 @dataclass(frozen=True)

@@ -159,9 +159,9 @@ def test_the_same_proposal_sent_many_times_at_once_is_stored_once(world, server,
 
     statuses = [status for status, _ in results]
     assert statuses.count(303) == 1, statuses
-    assert statuses.count(200) == 9, statuses
+    assert statuses.count(400) == 9, statuses
     for status, body in results:
-        if status == 200:
+        if status == 400:
             assert "already has a proposal of completion waiting for a decision" in body
     pending = db.session.scalar(
         select(func.count(Proposal.id)).where(Proposal.milestone_id == milestone.id, Proposal.state == "pending")

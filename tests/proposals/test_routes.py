@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent, Evidence, Milestone, Notification, OutboxEmail, Proposal
 from tests.conftest import parse
+from tests.evidence_corpus import EML, HTML, PDF, PNG
 from tests.factories import make_member, make_milestone
 from tests.proposals.conftest import files
-from tests.proposals.evidence_corpus import EML, HTML, PDF, PNG
 
 YESTERDAY = (date.today() - timedelta(days=1)).strftime("%d/%m/%Y")
 
@@ -74,7 +74,7 @@ def test_owner_proposes_completion_with_files_and_a_link(world, fresh_milestone,
 def test_a_second_pending_proposal_of_a_kind_is_refused_clearly(world, login_as, db):
     before = _count(db, Proposal)
     response = _propose_completion(login_as(world.a.owner), world.a.milestone)
-    assert response.status_code == 200
+    assert response.status_code == 400
     summary = parse(response).select_one(".govuk-error-summary")
     assert "already has a proposal of completion waiting for a decision" in summary.get_text()
     assert _count(db, Proposal) == before
@@ -85,7 +85,7 @@ def test_one_bad_file_refuses_the_whole_proposal_and_stores_nothing(world, fresh
     response = _propose_completion(
         login_as(world.a.owner), fresh_milestone, files=files(("good.pdf", PDF), ("minutes.pdf", HTML))
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = parse(response)
     assert page.title.get_text().startswith("Error:")
     assert "minutes.pdf is not a PDF: its content looks like HTML" in page.select_one(".govuk-error-summary").get_text()
@@ -246,7 +246,7 @@ def test_adding_nothing_is_refused(world, login_as):
     response = login_as(world.a.owner).post(
         url_for("proposals.add_evidence", proposal_id=world.a.proposal.id), content_type="multipart/form-data"
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose a file, enter a link or write a note" in parse(response).select_one(".govuk-error-summary").text
 
 
