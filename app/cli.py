@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 
+from app.config import write_owner_only
 from app.extensions import db
 
 
@@ -20,6 +21,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(set_password)
     for feature in (imports_cli, reports_cli, proposals_cli):
         feature.register(app)
 
@@ -47,9 +49,8 @@ def seed_demo() -> None:
     db.session.commit()
     if not os.environ.get("DEMO_PASSWORD"):
         # A demo convenience so `make run` can show the sign-in again; real users are made with create-user.
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        kept.write_text(password)
-        kept.chmod(0o600)
+        kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_owner_only(kept, password)
     click.echo("Loaded the demo: Business Intelligence workstream of the Children's Services Improvement Programme.")
     _print_logins(data, password)
 
@@ -84,3 +85,27 @@ def create_user(email: str, name: str, is_admin: bool, password: str | None) -> 
         sys.exit(1)
     db.session.commit()
     click.echo(f"Created {user.email}{' (admin)' if is_admin else ''}")
+
+
+@click.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password", envvar="NEW_USER_PASSWORD", help="Defaults to a prompt (or NEW_USER_PASSWORD)")
+def set_password(email: str, password: str | None) -> None:
+    """Give a user a new password; every session they have open ends."""
+    from app.domain.errors import DomainError
+    from app.services import users
+
+    user = users.find_by_email(db.session, email)
+    if user is None:
+        click.echo(f"Error: email: no user has the email {email}", err=True)
+        sys.exit(1)
+    if not password:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        users.set_password(db.session, None, user, password)
+    except DomainError as error:
+        db.session.rollback()
+        click.echo(f"Error: {error.field}: {error.message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; their sessions have ended")

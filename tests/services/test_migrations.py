@@ -13,9 +13,12 @@ from app.services.demo import load_demo
 def test_upgrade_from_the_first_revisions_keeps_the_demo_data(tmp_path):
     app = create_app(TestConfig(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
     with app.app_context():
-        upgrade(revision="0002_append_only")
+        # The demo is written by today's models, then the schema taken back to the first revisions with it.
+        upgrade(revision="heads")
         load_demo(db.session, "a-demo-password")
         db.session.commit()
+        db.session.remove()
+        downgrade(revision="0002_append_only")
         before = (db.session.scalar(select(func.count(Milestone.id))), db.session.scalar(select(func.count(User.id))))
         db.session.remove()
         upgrade(revision="heads")
