@@ -22,6 +22,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(set_password)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     for feature in (imports_cli, reports_cli, proposals_cli):
         feature.register(app)
 
@@ -109,3 +111,39 @@ def set_password(email: str, password: str | None) -> None:
         sys.exit(1)
     db.session.commit()
     click.echo(f"New password set for {user.email}; their sessions have ended")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Write a backup of the whole database to FILE, a new file readable by its owner only."""
+    from app.services.backup import BackupError
+    from app.services.backup import backup as make_backup
+
+    try:
+        summary = make_backup(db.engine, file)
+    except BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Backed up {summary.total} rows in {len(summary.rows)} tables to {file}")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def restore(file: Path) -> None:
+    """Restore the backup FILE into the configured database, which must be new and empty."""
+    from app.services.backup import BackupError, row_counts, snapshot_mismatches
+    from app.services.backup import restore as load_backup
+
+    try:
+        load_backup(db.engine, file)
+    except BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    rows = row_counts(db.engine)
+    mismatches = snapshot_mismatches(db.session)
+    click.echo(f"Restored {sum(rows.values())} rows in {len(rows)} tables from {file}")
+    if mismatches:
+        listed = ", ".join(str(snapshot_id) for snapshot_id in mismatches)
+        click.echo(f"Error: report snapshots {listed} do not match their sha256: the backup was altered", err=True)
+        sys.exit(1)

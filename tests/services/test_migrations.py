@@ -1,7 +1,7 @@
 """`flask db upgrade` on an existing database keeps its data, and the models match the migrations."""
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from app import create_app
 from app.config import TestConfig
@@ -43,3 +43,24 @@ def test_downgrade_to_the_first_revision_and_back(tmp_path):
         upgrade(revision="heads")
         assert "audit_events" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_session_tokens_arrive_without_losing_users_or_their_memberships(tmp_path):
+    app = create_app(TestConfig(f"sqlite:///{tmp_path / 'tokens.db'}", tmp_path))
+    with app.app_context():
+        upgrade(revision="heads")
+        load_demo(db.session, "a-demo-password")
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0004_merge")
+        memberships = db.session.scalar(text("SELECT count(*) FROM memberships"))
+        db.session.remove()
+
+        upgrade(revision="heads")
+        tokens = db.session.scalars(select(User.session_token)).all()
+        after = db.session.scalar(text("SELECT count(*) FROM memberships"))
+        db.engine.dispose()
+
+    assert memberships == after > 0
+    assert len(tokens) == len(set(tokens)) == 6
+    assert all(len(token) >= 32 for token in tokens)
