@@ -67,6 +67,21 @@ def _print_logins(data, password: str | None) -> None:
         click.echo("Password: the one printed when the demo was loaded (or DEMO_PASSWORD if it was set).")
 
 
+def _save_or_exit(action):
+    """Run ``action`` (a service call) and commit. A DomainError rolls back and exits 1 with one line naming the
+    field."""
+    from app.domain.errors import DomainError
+
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        click.echo(f"Error: {error.field}: {error.message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    return result
+
+
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
@@ -74,18 +89,11 @@ def _print_logins(data, password: str | None) -> None:
 @click.option("--password", envvar="NEW_USER_PASSWORD", help="Defaults to a prompt (or NEW_USER_PASSWORD)")
 def create_user(email: str, name: str, is_admin: bool, password: str | None) -> None:
     """Create a user who can sign in."""
-    from app.domain.errors import DomainError
     from app.services.users import create_user as create
 
     if not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = create(db.session, None, email=email, name=name, password=password, is_admin=is_admin)
-    except DomainError as error:
-        db.session.rollback()
-        click.echo(f"Error: {error.field}: {error.message}", err=True)
-        sys.exit(1)
-    db.session.commit()
+    user = _save_or_exit(lambda: create(db.session, None, email=email, name=name, password=password, is_admin=is_admin))
     click.echo(f"Created {user.email}{' (admin)' if is_admin else ''}")
 
 
@@ -94,7 +102,6 @@ def create_user(email: str, name: str, is_admin: bool, password: str | None) -> 
 @click.option("--password", envvar="NEW_USER_PASSWORD", help="Defaults to a prompt (or NEW_USER_PASSWORD)")
 def set_password(email: str, password: str | None) -> None:
     """Give a user a new password; every session they have open ends."""
-    from app.domain.errors import DomainError
     from app.services import users
 
     user = users.find_by_email(db.session, email)
@@ -103,13 +110,7 @@ def set_password(email: str, password: str | None) -> None:
         sys.exit(1)
     if not password:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    try:
-        users.set_password(db.session, None, user, password)
-    except DomainError as error:
-        db.session.rollback()
-        click.echo(f"Error: {error.field}: {error.message}", err=True)
-        sys.exit(1)
-    db.session.commit()
+    _save_or_exit(lambda: users.set_password(db.session, None, user, password))
     click.echo(f"New password set for {user.email}; their sessions have ended")
 
 
