@@ -35,6 +35,8 @@ def create_owner_only(path: Path, text: str = "") -> bool:
     Written whole to a private temporary file, then linked into place: two processes starting at once (gunicorn
     workers) agree on one file, and neither reads it half-written.
     """
+    if path.exists():
+        return False
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mkstemp creates it 0600
     try:
         with os.fdopen(fd, "w") as file:

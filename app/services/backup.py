@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, inspect, select, table
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
+from app.config import create_owner_only
 from app.models import ReportSnapshot
 from app.services.report_model import sha256_of
 
@@ -53,15 +54,14 @@ def backup(engine: Engine, path: Path) -> Summary:
 
     Raises BackupError if ``path`` exists or its folder does not, or if the engine's tools fail.
     """
-    if path.exists():
-        raise BackupError(f"{path} already exists; name a new file")
     if not path.parent.is_dir():
         raise BackupError(f"{path.parent} is not a folder")
     dialect = engine.dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise BackupError(f"backups of {dialect} databases are not supported")
     # Created empty and private before a byte is written; removed again if the backup fails.
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    if not create_owner_only(path):
+        raise BackupError(f"{path} already exists; name a new file")
     try:
         if dialect == "sqlite":
             _sqlite_backup(engine, path)

@@ -125,6 +125,7 @@ def test_many_accounts_from_one_address_meet_the_address_limit(throttled):
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert parse(refused).select_one("h1").get_text(strip=True) == "Too many attempts"
+    assert client.get(url_for("auth.login")).status_code == 200  # the page itself is never limited
 
 
 def test_x_forwarded_for_is_not_believed_without_a_trusted_proxy(throttled):
