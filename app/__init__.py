@@ -7,6 +7,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, config_from_env
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -35,7 +36,12 @@ def create_app(config: Config | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
+    from app.web import rate_limit_storage  # noqa: F401  (registers RATELIMIT_STORAGE_URI database://)
+
     limiter.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        # The client's address from X-Forwarded-For, as set by that many proxies and no more.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue"

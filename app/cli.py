@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 
+from app.config import write_owner_only
 from app.extensions import db
 
 
@@ -20,6 +21,9 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(set_password)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     for feature in (imports_cli, reports_cli, proposals_cli):
         feature.register(app)
 
@@ -47,9 +51,8 @@ def seed_demo() -> None:
     db.session.commit()
     if not os.environ.get("DEMO_PASSWORD"):
         # A demo convenience so `make run` can show the sign-in again; real users are made with create-user.
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        kept.write_text(password)
-        kept.chmod(0o600)
+        kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_owner_only(kept, password)
     click.echo("Loaded the demo: Business Intelligence workstream of the Children's Services Improvement Programme.")
     _print_logins(data, password)
 
@@ -64,6 +67,21 @@ def _print_logins(data, password: str | None) -> None:
         click.echo("Password: the one printed when the demo was loaded (or DEMO_PASSWORD if it was set).")
 
 
+def _save_or_exit(action):
+    """Run ``action`` (a service call) and commit. A DomainError rolls back and exits 1 with one line naming the
+    field."""
+    from app.domain.errors import DomainError
+
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        click.echo(f"Error: {error.field}: {error.message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    return result
+
+
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
@@ -71,16 +89,62 @@ def _print_logins(data, password: str | None) -> None:
 @click.option("--password", envvar="NEW_USER_PASSWORD", help="Defaults to a prompt (or NEW_USER_PASSWORD)")
 def create_user(email: str, name: str, is_admin: bool, password: str | None) -> None:
     """Create a user who can sign in."""
-    from app.domain.errors import DomainError
     from app.services.users import create_user as create
 
     if not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = create(db.session, None, email=email, name=name, password=password, is_admin=is_admin)
-    except DomainError as error:
-        db.session.rollback()
-        click.echo(f"Error: {error.field}: {error.message}", err=True)
-        sys.exit(1)
-    db.session.commit()
+    user = _save_or_exit(lambda: create(db.session, None, email=email, name=name, password=password, is_admin=is_admin))
     click.echo(f"Created {user.email}{' (admin)' if is_admin else ''}")
+
+
+@click.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password", envvar="NEW_USER_PASSWORD", help="Defaults to a prompt (or NEW_USER_PASSWORD)")
+def set_password(email: str, password: str | None) -> None:
+    """Give a user a new password; every session they have open ends."""
+    from app.services import users
+
+    user = users.find_by_email(db.session, email)
+    if user is None:
+        click.echo(f"Error: email: no user has the email {email}", err=True)
+        sys.exit(1)
+    if not password:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    _save_or_exit(lambda: users.set_password(db.session, None, user, password))
+    click.echo(f"New password set for {user.email}; their sessions have ended")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Write a backup of the whole database to FILE, a new file readable by its owner only."""
+    from app.services.backup import BackupError
+    from app.services.backup import backup as make_backup
+
+    try:
+        summary = make_backup(db.engine, file)
+    except BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Backed up {summary.total} rows in {len(summary.rows)} tables to {file}")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def restore(file: Path) -> None:
+    """Restore the backup FILE into the configured database, which must be new and empty."""
+    from app.services.backup import BackupError, row_counts, snapshot_mismatches
+    from app.services.backup import restore as load_backup
+
+    try:
+        load_backup(db.engine, file)
+    except BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    rows = row_counts(db.engine)
+    mismatches = snapshot_mismatches(db.session)
+    click.echo(f"Restored {sum(rows.values())} rows in {len(rows)} tables from {file}")
+    if mismatches:
+        listed = ", ".join(str(snapshot_id) for snapshot_id in mismatches)
+        click.echo(f"Error: report snapshots {listed} do not match their sha256: the backup was altered", err=True)
+        sys.exit(1)

@@ -2,18 +2,60 @@
 
 import os
 import secrets
+import tempfile
+from datetime import timedelta
 from pathlib import Path
 
+import limits
+
+from app.domain.errors import DomainError
+from app.domain.sessions import SessionLimits
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+OWNER_ONLY = 0o600
+
+
+def _instance(instance_dir: Path) -> Path:
+    """The instance folder, made readable by its owner only when it is first created."""
+    instance_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return instance_dir
+
+
+def write_owner_only(path: Path, text: str) -> None:
+    """Write ``path`` (replacing it) readable by its owner only from the first byte, not chmod-ed afterwards."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY)
+    os.fchmod(fd, OWNER_ONLY)
+    with os.fdopen(fd, "w") as file:
+        file.write(text)
+
+
+def create_owner_only(path: Path, text: str = "") -> bool:
+    """Create ``path`` holding ``text``, readable by its owner only, unless it exists; True if this call made it.
+
+    Written whole to a private temporary file, then linked into place: two processes starting at once (gunicorn
+    workers) agree on one file, and neither reads it half-written.
+    """
+    if path.exists():
+        return False
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mkstemp creates it 0600
+    try:
+        with os.fdopen(fd, "w") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        os.unlink(temporary)
 
 
 def _embedded_secret_key(instance_dir: Path) -> str:
     """Return the key kept in ``instance/secret_key``, creating it on first use (embedded default only)."""
-    instance_dir.mkdir(parents=True, exist_ok=True)
-    path = instance_dir / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    path = _instance(instance_dir) / "secret_key"
+    create_owner_only(path, secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -26,8 +68,10 @@ def _database_url(instance_dir: Path) -> str:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
-    instance_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{instance_dir / 'highlight.db'}"
+    path = _instance(instance_dir) / "highlight.db"
+    # An empty file is an empty SQLite database; SQLite gives its -wal and -shm files the same permissions.
+    create_owner_only(path)
+    return f"sqlite:///{path}"
 
 
 class Config:
@@ -53,9 +97,17 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "highlight@example.org")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Sign-in throttle: counts kept in the app's own database (shared by every worker and server) unless
+    # RATELIMIT_STORAGE_URI names Redis or memcached; strict per account tried, generous per client address.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_ENABLED = True
-    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_ACCOUNT_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_LIMIT", "5 per 15 minutes")
+    SIGN_IN_ADDRESS_LIMIT = os.environ.get("SIGN_IN_ADDRESS_LIMIT", "100 per minute")
+    # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: the connection's own address).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
+    SESSION_LIFETIME_HOURS = int(os.environ.get("SESSION_LIFETIME_HOURS", 12))
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
     # The site's public address, so links in emails are absolute (e.g. https://highlight.example.gov.uk).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
@@ -70,6 +122,26 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _database_url(instance_dir)
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key(instance_dir)
         self.MAX_CONTENT_LENGTH = self.EVIDENCE_MAX_BYTES * 5 + 1024 * 1024
+        self.check()
+
+    @property
+    def PERMANENT_SESSION_LIFETIME(self) -> timedelta:  # upper case: Flask reads only upper-case names
+        """A signed-in session's cookie lasts as long as the idle timeout, renewed by every request."""
+        return timedelta(minutes=self.SESSION_IDLE_MINUTES)
+
+    def check(self) -> None:
+        """Raises RuntimeError naming a setting that cannot be used, so a bad value stops start-up."""
+        try:
+            SessionLimits.from_settings(self.SESSION_IDLE_MINUTES, self.SESSION_LIFETIME_HOURS)
+        except DomainError as error:
+            raise RuntimeError(error.message) from error
+        for name in ("SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ADDRESS_LIMIT"):
+            try:
+                limits.parse(getattr(self, name))
+            except ValueError as error:
+                raise RuntimeError(f"{name} must read like '5 per 15 minutes', not {getattr(self, name)!r}") from error
+        if self.TRUSTED_PROXIES < 0:
+            raise RuntimeError("TRUSTED_PROXIES must be 0 or more")
 
 
 class ProductionConfig(Config):
@@ -96,6 +168,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     CLAMD_SOCKET = ""  # tests that scan start their own stand-in clamd
+    RATELIMIT_STORAGE_URI = "memory://"
 
     def __init__(self, database_uri: str, instance_dir: Path):
         self.SQLALCHEMY_DATABASE_URI = database_uri

@@ -3,7 +3,7 @@
     python -m bench.profile plan [--requests 20] [--html out.html]
 
 Uses the database and manifest the last ``python -m bench.seed`` (or ``make bench``) left in bench/.data, signs
-in as the target's user through Flask-Login's test client, and prints the server CPU per request and the call
+in as the target's user through a signed-in test client, and prints the server CPU per request and the call
 tree. Profile on a quiet machine; compare CPU per request, not wall time.
 """
 
@@ -14,7 +14,6 @@ import time
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_login import FlaskLoginClient
 
 from bench.seed import DATA_DIR, Manifest
 from bench.targets import PAGE, TARGETS
@@ -24,6 +23,7 @@ def main() -> None:
     from pyinstrument import Profiler
 
     from app import create_app
+    from app.auth.sessions import SignedInClient
     from app.config import Config
     from app.extensions import db
     from app.models import User
@@ -40,7 +40,7 @@ def main() -> None:
     config = Config(instance_dir=DATA_DIR / "instance")
     config.SQLALCHEMY_DATABASE_URI = manifest.database_url
     app = create_app(config)
-    app.test_client_class = FlaskLoginClient
+    app.test_client_class = SignedInClient
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == target.user(manifest)))
         client = app.test_client(user=user)

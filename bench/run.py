@@ -350,7 +350,7 @@ class Bench:
             "SECRET_KEY": secrets.token_hex(32),
             "HIGHLIGHT_INSTANCE": str(DATA_DIR / "instance"),
             "HIGHLIGHT_COUNT_SQL": "1",
-            "SIGN_IN_RATE_LIMIT": "100000 per minute",
+            "SIGN_IN_ADDRESS_LIMIT": "100000 per minute",
         }
         config = self.options.gunicorn_config
         self.highlight = start_server("highlight", "wsgi:app", env, 2, config)

@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from flask import g
-from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
 
 from app import create_app
+from app.auth.sessions import SignedInClient
 from app.config import TestConfig
 from app.extensions import db as _db
 from app.services import users
@@ -112,11 +112,22 @@ class _TemplateCache(BytecodeCache):
 TEMPLATE_CACHE = _TemplateCache()
 
 
-def make_test_app(database_uri: str, instance_dir: Path):
-    """The app under test: TestConfig on the given database, signed-in test clients, shared compiled templates."""
-    app = create_app(TestConfig(database_uri, instance_dir))
-    app.test_client_class = FlaskLoginClient
+def make_test_app(database_uri: str, instance_dir: Path, **settings):
+    """The app under test: TestConfig (with ``settings`` over it) on the given database, signed-in test clients,
+    shared compiled templates."""
+    config = TestConfig(database_uri, instance_dir)
+    for name, value in settings.items():
+        setattr(config, name, value)
+    app = create_app(config)
+    app.test_client_class = SignedInClient
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+
+    # pytest-flask keeps one app context open for the test, so every request shares its ``g``. Forget the
+    # user Flask-Login cached there, as a real server (one context per request) would.
+    @app.before_request
+    def _forget_cached_user() -> None:
+        g.pop("_login_user", None)
+
     return app
 
 
@@ -140,13 +151,6 @@ def _hash_each_password_once():
 @pytest.fixture
 def app(database_template, tmp_path):
     app = make_test_app(database_template(tmp_path), tmp_path)
-
-    # pytest-flask keeps one app context open for the test, so every request shares its ``g``. Forget the
-    # user Flask-Login cached there, as a real server (one context per request) would.
-    @app.before_request
-    def _forget_cached_user() -> None:
-        g.pop("_login_user", None)
-
     with app.app_context():
         yield app
         _db.session.remove()

@@ -1,9 +1,11 @@
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
 
-from app.config import Config, ProductionConfig
+from app.config import Config, ProductionConfig, create_owner_only, write_owner_only
 
 
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, tmp_path):
@@ -54,3 +56,79 @@ def test_the_instance_folder_given_is_where_the_app_keeps_its_files(tmp_path, mo
 
     assert Path(config.INSTANCE_DIR) == tmp_path
     assert (tmp_path / "secret_key").exists()
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_embedded_database_and_key_are_readable_by_their_owner_only(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    previous = os.umask(0o022)  # the usual umask, which would leave new files readable by everyone
+    try:
+        instance = tmp_path / "instance"
+        config = Config(instance)
+        engine = create_engine(config.SQLALCHEMY_DATABASE_URI)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (x)")
+            conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+            journals = [instance / "highlight.db-wal", instance / "highlight.db-shm"]
+            journal_modes = {path.name: _mode(path) for path in journals}
+        engine.dispose()
+    finally:
+        os.umask(previous)
+
+    assert _mode(instance) == 0o700
+    assert _mode(instance / "secret_key") == 0o600
+    assert _mode(instance / "highlight.db") == 0o600
+    assert journal_modes == {"highlight.db-wal": 0o600, "highlight.db-shm": 0o600}
+
+
+def test_a_kept_file_is_created_once_and_never_replaced(tmp_path):
+    path = tmp_path / "secret_key"
+
+    assert create_owner_only(path, "first") is True
+    assert create_owner_only(path, "second") is False
+
+    assert path.read_text() == "first"
+    assert _mode(path) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+def test_write_owner_only_tightens_a_file_it_replaces(tmp_path):
+    path = tmp_path / "demo-password"
+    path.write_text("old")
+    path.chmod(0o644)
+
+    write_owner_only(path, "new")
+
+    assert (path.read_text(), _mode(path)) == ("new", 0o600)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SESSION_IDLE_MINUTES", 0, "SESSION_IDLE_MINUTES"),
+        ("SESSION_LIFETIME_HOURS", -2, "SESSION_LIFETIME_HOURS"),
+        ("SIGN_IN_ACCOUNT_LIMIT", "five a minute", "SIGN_IN_ACCOUNT_LIMIT"),
+        ("SIGN_IN_ADDRESS_LIMIT", "", "SIGN_IN_ADDRESS_LIMIT"),
+        ("TRUSTED_PROXIES", -1, "TRUSTED_PROXIES"),
+    ],
+)
+def test_a_setting_that_cannot_be_used_stops_start_up_naming_it(monkeypatch, tmp_path, name, value, message):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(Config, name, value)
+
+    with pytest.raises(RuntimeError, match=message):
+        Config(tmp_path)
+
+
+def test_the_session_cookie_lasts_as_long_as_the_idle_timeout(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(Config, "SESSION_IDLE_MINUTES", 20)
+
+    lifetime = Config(tmp_path).PERMANENT_SESSION_LIFETIME
+
+    assert lifetime == timedelta(minutes=20)

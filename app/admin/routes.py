@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from app.admin import bp
 from app.admin.forms import MeetingForm, MembershipForm, ThresholdsForm, UserForm, WorkstreamForm
+from app.domain.errors import DomainError
 from app.domain.permissions import Permission, Role
 from app.domain.rag import Thresholds
 from app.extensions import db
@@ -78,6 +79,31 @@ def user(user_id: int):
         if saved is not None:
             return saved
     return render_template("admin/user.html", person=person, form=form)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@permission_required(Permission.ADMINISTER)
+def deactivate_user(user_id: int):
+    return _set_active(user_id, active=False)
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@permission_required(Permission.ADMINISTER)
+def reactivate_user(user_id: int):
+    return _set_active(user_id, active=True)
+
+
+def _set_active(user_id: int, active: bool):
+    person = db.get_or_404(User, user_id)
+    try:
+        users.set_active(db.session, current_user, person, active)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"{person.name} can sign in again" if active else f"{person.name} can no longer sign in", "success")
+    return redirect_after_post(url_for("admin.user", user_id=user_id))
 
 
 @bp.route("/memberships/<int:membership_id>/remove", methods=["POST"])

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent, Notification, OutboxEmail
 from app.models.imports import PendingImport
 from app.models.plan import Milestone, Programme, Section, Workstream
 from app.models.proposal import Evidence, Proposal
+from app.models.rate_limit import RateLimitCounter
 from app.models.report import BoardMeeting, Report, ReportSnapshot, SectionNarrative
 from app.models.risk import Risk
 from app.models.user import Membership, User
@@ -19,6 +20,7 @@ __all__ = [
     "PendingImport",
     "Programme",
     "Proposal",
+    "RateLimitCounter",
     "Report",
     "ReportSnapshot",
     "Risk",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.permissions import Permission, Role, can, can_anywhere
@@ -15,6 +16,10 @@ from app.models._base import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.plan import Workstream
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class User(UserMixin, db.Model):
@@ -27,12 +32,24 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Carried in every session cookie of this user's; a new one ends them all (see get_id). The server default
+    # (for rows written outside the app) is empty, and an empty token is never accepted.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token, server_default="")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sign-in to deactivated users
         return self.active
+
+    def get_id(self) -> str:
+        """The identity Flask-Login keeps in the session cookie: the user's id and their current session token.
+        The user loader accepts a cookie only while the token is still the user's."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """End every session of this user's, on every device: cookies carrying the old token stop working."""
+        self.session_token = new_session_token()
 
     def roles_in(self, workstream_id: int) -> frozenset[Role]:
         """The roles this user holds in one workstream (admin is global and not included)."""
@@ -52,6 +69,15 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+@event.listens_for(User.password_hash, "set", active_history=True)
+@event.listens_for(User.active, "set", active_history=True)
+def _end_sessions_when_access_changes(user: User, value, old_value, initiator) -> None:
+    """A new password or a change of the active flag ends the user's sessions, whatever path set it (a service,
+    the CLI, an import): the rule lives on the model so no path can forget it."""
+    if value != old_value:
+        user.end_sessions()
 
 
 class Membership(db.Model):

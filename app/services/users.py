@@ -1,4 +1,4 @@
-"""Accounts: creating users, passwords (argon2id) and memberships."""
+"""Accounts: creating users, passwords (argon2id), sessions, deactivation and memberships."""
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,8 +31,44 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if user is None or not user.active:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
+        # A new hash is a new password hash to the model: the user's other sessions end this once.
         user.password_hash = hash_password(password)
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Signing out: every session of the user's ends on the server, so a copied cookie is dead too."""
+    user.end_sessions()
+
+
+def set_password(session: Session, actor: User | None, user: User, password: str) -> None:
+    """Give ``user`` a new password; every session of theirs ends (the model sees the new hash).
+
+    Raises DomainError(field="password") for a short password.
+    """
+    _check_password(password)
+    user.password_hash = hash_password(password)
+    audit.record(session, actor, "user.password_changed", user, after={"email": user.email})
+
+
+def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:
+    """Deactivate (every session ends, no sign-in) or reactivate ``user``.
+
+    Raises DomainError(field="active") for deactivating oneself: the last admin could lock everyone out.
+    """
+    if not active and actor is not None and actor.id == user.id:
+        raise DomainError("You cannot deactivate your own account", field="active")
+    if user.active == active:
+        return
+    user.active = active
+    audit.record(
+        session, actor, "user.reactivated" if active else "user.deactivated", user, after={"email": user.email}
+    )
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password")
 
 
 def find_by_email(session: Session, email: str) -> User | None:
@@ -48,8 +84,7 @@ def create_user(
         raise DomainError("Enter an email address in the correct format, like name@example.org", field="email")
     if find_by_email(session, email):
         raise DomainError(f"A user with the email {email} already exists", field="email")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password")
+    _check_password(password)
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin)
     session.add(user)
     session.flush()

@@ -1,14 +1,15 @@
 """Error pages and the CSRF failure handler."""
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from app.web.urls import safe_next
 
 
 def register_error_handlers(app: Flask) -> None:
-    for status in (400, 403, 404, 409, 413, 429, 500):
+    for status in (400, 403, 404, 409, 413, 429):
         app.register_error_handler(status, _render_error(status))
+    app.register_error_handler(500, _server_error)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
@@ -23,3 +24,11 @@ def _render_error(status: int):
         return render_template(f"errors/{status}.html", error=error), status
 
     return handler
+
+
+def _server_error(error):
+    """The 500 page needs nothing from the database, which may be what failed: it is drawn as for a visitor who is
+    not signed in, so no user is loaded and no header counts are queried (``g._login_user`` is where Flask-Login
+    keeps the request's user)."""
+    g._login_user = current_app.login_manager.anonymous_user()
+    return render_template("errors/500.html", error=error), 500

@@ -103,3 +103,30 @@ def test_create_user_command(app):
         args=["create-user", "--email", "cli@example.org", "--name", "X", "--password", "a-good-password"]
     )
     assert again.exit_code == 1 and "email" in again.output
+
+
+def test_the_user_page_offers_deactivation_then_reactivation(login_as, world):
+    admin = login_as(world.admin)
+    person = world.a.viewer
+
+    before = parse(admin.get(url_for("admin.user", user_id=person.id)))
+    admin.post(url_for("admin.deactivate_user", user_id=person.id))
+    after = parse(admin.get(url_for("admin.user", user_id=person.id)))
+
+    assert before.select_one(f"form[action='{url_for('admin.deactivate_user', user_id=person.id)}'] button")
+    assert "Deactivated" in after.select_one(".govuk-tag").get_text()
+    assert after.select_one(f"form[action='{url_for('admin.reactivate_user', user_id=person.id)}'] button")
+    assert f"{person.name} can no longer sign in" in after.select_one(".govuk-notification-banner").get_text()
+
+
+def test_an_admin_cannot_deactivate_their_own_account(login_as, world):
+    admin = login_as(world.admin)
+
+    response = admin.post(url_for("admin.deactivate_user", user_id=world.admin.id), follow_redirects=True)
+
+    assert (
+        "You cannot deactivate your own account" in parse(response).select_one(".govuk-notification-banner").get_text()
+    )
+    db.session.expire_all()
+    assert db.session.get(User, world.admin.id).active
+    assert admin.get(url_for("admin.index")).status_code == 200

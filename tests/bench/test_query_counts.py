@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from flask import url_for
-from flask_login import FlaskLoginClient
 
 from app import create_app
+from app.auth.sessions import SignedInClient
 from app.config import TestConfig
 from app.extensions import db
 from app.models import User
@@ -31,7 +31,7 @@ def _statement_counts(database_template, tmp_path, monkeypatch, milestones: int)
     instance = tmp_path / f"milestones-{milestones}"
     instance.mkdir()
     app = create_app(TestConfig(database_template(instance), instance))
-    app.test_client_class = FlaskLoginClient
+    app.test_client_class = SignedInClient
     counts = {}
     with app.app_context():
         manifest = populate(

@@ -42,6 +42,8 @@ EXPECTED: dict[str, set[str]] = {
     "admin.new_user": {ADMIN},
     "admin.user": {ADMIN},
     "admin.remove_membership": {ADMIN},
+    "admin.deactivate_user": {ADMIN},
+    "admin.reactivate_user": {ADMIN},
     "admin.thresholds": {ADMIN},
     "admin.new_workstream": {ADMIN},
     "admin.new_meeting": {ADMIN},
