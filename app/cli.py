@@ -3,6 +3,7 @@
 import os
 import secrets
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -29,31 +30,48 @@ def register_cli(app: Flask) -> None:
 
 
 @click.command("seed-demo")
-def seed_demo() -> None:
-    """Migrate an empty database and load the seed report's programme as the demo."""
+@click.option("--as-published", is_flag=True, help="Keep the seed report's own dates (its meeting: 19 April 2021)")
+@click.option("--today", "today_text", help="Set the demo in the week of this date (YYYY-MM-DD); defaults to today")
+def seed_demo(as_published: bool, today_text: str | None) -> None:
+    """Migrate an empty database and load the seed report's programme as the demo, set in today's week."""
     from app.demo import data
-    from app.services.demo import DatabaseNotEmpty, demo_state, load_demo
+    from app.domain.errors import DomainError
+    from app.services.demo import DatabaseNotEmpty, demo_calendar_for, demo_state, load_demo
+    from app.services.users import check_password
 
+    try:
+        today = date.fromisoformat(today_text) if today_text else date.today()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    given = os.environ.get("DEMO_PASSWORD")
+    try:
+        check_password(given or secrets.token_urlsafe(12))
+    except DomainError as error:
+        # Before anything is written, migrations included: one line, no traceback.
+        click.echo(f"Error: DEMO_PASSWORD: {error.message}.", err=True)
+        sys.exit(1)
     upgrade(revision="heads")
     kept = Path(current_app.config.get("INSTANCE_DIR") or current_app.instance_path) / "demo-password"
     state = demo_state(db.session)
     if state == "demo":
         click.echo("The demo is already loaded.")
-        _print_logins(data, os.environ.get("DEMO_PASSWORD") or (kept.read_text().strip() if kept.exists() else None))
+        _print_logins(data, given or (kept.read_text().strip() if kept.exists() else None))
         return
-    password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    password = given or secrets.token_urlsafe(12)
     try:
-        load_demo(db.session, password)
+        load_demo(db.session, password, None if as_published else today)
     except DatabaseNotEmpty as error:
         db.session.rollback()
         click.echo(f"Error: {error}. Nothing was changed.", err=True)
         sys.exit(1)
     db.session.commit()
-    if not os.environ.get("DEMO_PASSWORD"):
+    if not given:
         # A demo convenience so `make run` can show the sign-in again; real users are made with create-user.
         kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_owner_only(kept, password)
     click.echo("Loaded the demo: Business Intelligence workstream of the Children's Services Improvement Programme.")
+    meeting = demo_calendar_for(None if as_published else today).meeting
+    click.echo(f"{'As published' if as_published else 'Set in this week'}: the board meets on {meeting:%-d %B %Y}.")
     _print_logins(data, password)
 
 

@@ -44,6 +44,17 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def add_months(d: date, months: int, month_only: bool) -> date:
+    """``d`` moved by a whole number of months (negative moves back), keeping its precision.
+
+    A month stays a month (its last day); a day keeps its day of the month, or the month's last day when the
+    month is shorter (31 January + 1 month is 28 or 29 February). Raises ValueError past year 1 or 9999.
+    """
+    year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, last if month_only else min(d.day, last))
+
+
 def parse_plan_date(text: str | date) -> tuple[date, bool]:
     """Parse a plan date, returning ``(date, month_only)``.
 

@@ -15,6 +15,7 @@ from app.proposals import bp
 from app.proposals.forms import HEADINGS, DecisionForm, EvidenceForm, MarkReadForm, ProposalForm, WithdrawForm
 from app.services import notifications as notification_service
 from app.services import proposals as service
+from app.services.dashboard import own_proposals
 from app.services.proposals_queue import proposals_awaiting
 from app.services.virus_scan import Scanner, scanner_for
 from app.web.dates import today
@@ -317,6 +318,13 @@ def _queue_response(status: int = 200, **extra):
 @permission_required(Permission.SIGNED_IN)
 def queue():
     return _queue_response()
+
+
+@bp.route("/my-proposals")
+@permission_required(Permission.SIGNED_IN)
+def mine():
+    proposals, _ = own_proposals(db.session, current_user)
+    return render_template("proposals/mine.html", proposals=proposals, describe=service.describe)
 
 
 @bp.route("/evidence/<int:evidence_id>/download")

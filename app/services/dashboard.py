@@ -2,7 +2,7 @@
 
 A fixed number of queries whatever the number of workstreams or milestones: the workstreams, their plans (the
 plan page's read model, ``load_plans``: plain rows, two statements for all of them), the first decisions waiting,
-and the reports.
+the person's own latest proposals, and the reports (to sign and signed, one statement).
 """
 
 from __future__ import annotations
@@ -10,17 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.domain.permissions import Role
 from app.domain.rag import MilestoneAssessment, WorkstreamAssessment
-from app.models import Proposal, Report, User, Workstream
+from app.models import Milestone, Proposal, Report, User, Workstream
 from app.services.plan_view import load_plans
 from app.services.proposals_queue import DECIDABLE, decidable_params
 
 DUE_SOON_DAYS = 14
 DECISIONS_SHOWN = 10
+OWN_PROPOSALS_SHOWN = 10
+SIGNED_REPORTS_SHOWN = 10
+# Who makes proposals: a milestone's owner, holding the owner or lead role (app.domain.proposals.check_may_propose).
+PROPOSER_ROLES = {Role.OWNER, Role.LEAD}
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,14 @@ class MilestoneItem:
     assessment: MilestoneAssessment
 
 
+@dataclass(frozen=True)
+class OwnProposal:
+    """One of a person's own proposals, with its milestone and decider loaded, and its workstream's name."""
+
+    proposal: Proposal
+    workstream: str
+
+
 @dataclass
 class Dashboard:
     workstreams: list[WorkstreamStatus] = field(default_factory=list)
@@ -49,9 +61,16 @@ class Dashboard:
     overdue_in_lead: list[MilestoneItem] = field(default_factory=list)
     awaiting_decision: list[Proposal] = field(default_factory=list)  # the first DECISIONS_SHOWN, oldest first
     decisions_waiting: int = 0  # all of them
+    own_proposals: list[OwnProposal] = field(default_factory=list)  # the latest OWN_PROPOSALS_SHOWN, newest first
+    own_proposals_total: int = 0  # all of them
     reports_to_sign: list[Report] = field(default_factory=list)
     signed_reports: list[Report] = field(default_factory=list)
     roles: set[Role] = field(default_factory=set)
+
+    @property
+    def proposes(self) -> bool:
+        """True for someone who may propose (an owner or a lead somewhere): their own proposals are listed."""
+        return bool(self.roles & PROPOSER_ROLES)
 
 
 def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
@@ -65,23 +84,77 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
         _assess(session, dashboard, user, working, lead_ws, today)
     if any(roles & {Role.LEAD, Role.SPONSOR} for roles in roles_by_ws.values()):
         _decisions(session, dashboard, user)
-    sponsor_ws = [ws_id for ws_id, roles in roles_by_ws.items() if Role.SPONSOR in roles]
-    if sponsor_ws:
-        dashboard.reports_to_sign = session.scalars(
-            select(Report)
-            .where(Report.workstream_id.in_(sponsor_ws), Report.state == "awaiting_sign_off")
-            .options(joinedload(Report.workstream), joinedload(Report.meeting))
-            .order_by(Report.submitted_at)
-        ).all()
+    if dashboard.proposes:
+        dashboard.own_proposals, dashboard.own_proposals_total = own_proposals(session, user, OWN_PROPOSALS_SHOWN)
     if roles_by_ws:
-        dashboard.signed_reports = session.scalars(
-            select(Report)
-            .where(Report.workstream_id.in_(list(roles_by_ws)), Report.state == "signed_off")
-            .options(joinedload(Report.workstream), joinedload(Report.meeting))
-            .order_by(Report.signed_off_at.desc())
-            .limit(10)
-        ).all()
+        sponsor_ws = [ws_id for ws_id, roles in roles_by_ws.items() if Role.SPONSOR in roles]
+        _reports(session, dashboard, sponsor_ws, list(roles_by_ws))
     return dashboard
+
+
+# The reports to sign (in workstreams the user sponsors) and the latest signed off (in any of theirs), in one
+# statement: each state numbered in its own order, the signed ones cut at SIGNED_REPORTS_SHOWN.
+_RANKED_REPORTS = (
+    select(
+        Report.id,
+        func.row_number()
+        .over(partition_by=Report.state, order_by=(Report.signed_off_at.desc(), Report.id.desc()))
+        .label("rank"),
+    )
+    .where(
+        or_(
+            and_(
+                Report.state == "awaiting_sign_off",
+                Report.workstream_id.in_(bindparam("sponsor_ws", expanding=True)),
+            ),
+            and_(Report.state == "signed_off", Report.workstream_id.in_(bindparam("member_ws", expanding=True))),
+        )
+    )
+    .subquery()
+)
+_REPORTS = (
+    select(Report)
+    .join(_RANKED_REPORTS, _RANKED_REPORTS.c.id == Report.id)
+    .where(or_(Report.state == "awaiting_sign_off", _RANKED_REPORTS.c.rank <= SIGNED_REPORTS_SHOWN))
+    .options(joinedload(Report.workstream), joinedload(Report.meeting))
+)
+
+
+def _reports(session: Session, dashboard: Dashboard, sponsor_ws: list[int], member_ws: list[int]) -> None:
+    found = session.scalars(_REPORTS, {"sponsor_ws": sponsor_ws, "member_ws": member_ws}).all()
+    dashboard.reports_to_sign = sorted(
+        (r for r in found if r.state == "awaiting_sign_off"), key=lambda r: (r.submitted_at, r.id)
+    )
+    dashboard.signed_reports = sorted(
+        (r for r in found if r.state == "signed_off"), key=lambda r: (r.signed_off_at, r.id), reverse=True
+    )
+
+
+def own_proposals(session: Session, user: User, limit: int | None = None) -> tuple[list[OwnProposal], int]:
+    """The proposals ``user`` made, newest first, and how many in all.
+
+    Only in workstreams where they still own or lead (so each proposal's page is theirs to open), in every state:
+    waiting, approved, rejected (with the reason), withdrawn. Completions recorded at import are nobody's proposal
+    and are left out. One statement, ``limit`` rows at most (None: all). Raises nothing.
+    """
+    workstream_ids = sorted({m.workstream_id for m in user.memberships if Role(m.role) in PROPOSER_ROLES})
+    if not workstream_ids:
+        return [], 0
+    query = (
+        select(Proposal, Workstream.name, func.count().over().label("total"))
+        .join(Proposal.milestone)
+        .join(Workstream, Workstream.id == Milestone.workstream_id)
+        .where(
+            Proposal.proposed_by_id == user.id,
+            Proposal.imported.is_(False),
+            Milestone.workstream_id.in_(workstream_ids),
+        )
+        .options(contains_eager(Proposal.milestone), joinedload(Proposal.decided_by))
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        .limit(limit)
+    )
+    rows = session.execute(query).all()
+    return [OwnProposal(proposal, name) for proposal, name, _ in rows], (rows[0].total if rows else 0)
 
 
 def _assess(

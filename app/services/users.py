@@ -17,6 +17,12 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 10
 
 
+def check_password(password: str) -> None:
+    """Raises DomainError(field="password") for a password shorter than MIN_PASSWORD_LENGTH."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -46,7 +52,7 @@ def set_password(session: Session, actor: User | None, user: User, password: str
 
     Raises DomainError(field="password") for a short password.
     """
-    _check_password(password)
+    check_password(password)
     user.password_hash = hash_password(password)
     audit.record(session, actor, "user.password_changed", user, after={"email": user.email})
 
@@ -66,11 +72,6 @@ def set_active(session: Session, actor: User | None, user: User, active: bool) -
     )
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password")
-
-
 def find_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
@@ -84,7 +85,7 @@ def create_user(
         raise DomainError("Enter an email address in the correct format, like name@example.org", field="email")
     if find_by_email(session, email):
         raise DomainError(f"A user with the email {email} already exists", field="email")
-    _check_password(password)
+    check_password(password)
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin)
     session.add(user)
     session.flush()

@@ -15,7 +15,9 @@ browser context per test (no cookies carried over).
 
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -100,14 +102,15 @@ class LiveServer:
                 _db.session.remove()
 
 
-@pytest.fixture(scope="module")
-def demo_server(browser, database_template, tmp_path_factory):
-    """The app with the demo loaded, served on 127.0.0.1 on a free port, CSRF on (real forms)."""
+@contextmanager
+def serve_demo(database_template, tmp_path_factory, today: date | None = None):
+    """The app with the demo loaded (as published, or set in ``today``'s week), served on 127.0.0.1 on a free
+    port, CSRF on (real forms)."""
     tmp: Path = tmp_path_factory.mktemp("live")
     app = make_test_app(database_template(tmp), tmp)
     app.config["WTF_CSRF_ENABLED"] = True
     with app.app_context():
-        load_demo(_db.session, PASSWORD)
+        load_demo(_db.session, PASSWORD, today)
         _db.session.commit()
         workstream_id = _db.session.scalar(_db.select(Workstream.id).where(Workstream.name == data.WORKSTREAM["name"]))
         _db.session.remove()
@@ -122,6 +125,13 @@ def demo_server(browser, database_template, tmp_path_factory):
         server.server_close()
         with app.app_context():
             _db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_server(browser, database_template, tmp_path_factory):
+    """The demo as published (the seed's own dates), served."""
+    with serve_demo(database_template, tmp_path_factory) as server:
+        yield server
 
 
 def open_milestone_reference(email: str) -> str:

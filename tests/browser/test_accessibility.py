@@ -142,6 +142,7 @@ PAGES: dict[str, tuple[str | None, Callable]] = {
     "admin new workstream": (data.ADMIN, _visit("admin.new_workstream")),
     "admin new meeting": (data.ADMIN, _visit("admin.new_meeting")),
     "decisions with none waiting": (data.LEAD, _visit("proposals.queue")),
+    "my proposals with none yet": (data.OWNER, _visit("proposals.mine")),
     "notifications": (data.OWNER, _visit("proposals.notifications")),
     "an imported completion": (data.LEAD, _visit("proposals.detail", proposal_id="imported_proposal")),
     "propose completion": (

@@ -13,6 +13,7 @@ EXPECTED = {
     "proposals.withdraw": {OWNER},
     "proposals.decide": {LEAD},
     "proposals.queue": SIGNED_IN,
+    "proposals.mine": SIGNED_IN,
     "proposals.download_evidence": MEMBERS,
     "proposals.notifications": SIGNED_IN,
     "proposals.mark_notifications_read": SIGNED_IN,
