@@ -14,7 +14,8 @@ last day).
 - ``PREVIOUS_REPORT``: the paper for the seed's earlier meeting (``meeting_date`` is a key into
   ``data.MEETINGS``): its header, ``submitted_at`` / ``signed_off_at``, and per-section ``narratives`` keyed by
   section number. Its RAG is the one computed when it is submitted.
-- ``ACTIONS``: milestones added to the seed's sections (references after the seed's last in each section).
+- ``SECOND_WORKSTREAM``, ``SECOND_SECTIONS``, ``ACTIONS``: a second workstream of the programme, with the same
+  people, whose milestones fall due around today; the seed's own workstream keeps exactly the paper's plan.
 - ``PROPOSALS``: in the order they were made (the last made is the newest). ``decision`` is ``None`` (waiting),
   ``"approve"`` or ``"reject"``; the workstream's lead decides, or its sponsor when the lead proposed. An
   approved completion records the seed's own completion of that milestone (same date, same precision).
@@ -149,18 +150,34 @@ PREVIOUS_REPORT = {
     },
 }
 
+# A second workstream of the same programme, led by the same lead, holds the actions falling due around today, so
+# that the seed's own workstream keeps exactly the paper's plan (every date moved by whole months, nothing added).
+SECOND_WORKSTREAM = {"name": "Practice Improvement", "title": "Practice Improvement – Progress Report"}
+SECOND_SECTIONS: tuple[tuple[int, str], ...] = (
+    (1, "Front door and improvement areas"),
+    (2, "Learning from practice"),
+    (3, "Information governance and dashboards"),
+)
+
 ACTIONS: tuple[Action, ...] = (
     Action(
         section=1,
-        reference="1.9",
+        reference="1.1",
         milestone="Meet the improvement lead to obtain the status of the report on the 13 improvement areas",
         owner_email=data.OWNER,
         due_in_days=-6,
         comments="Meeting requested; no date agreed yet.",
     ),
     Action(
-        section=8,
-        reference="8.3",
+        section=1,
+        reference="1.2",
+        milestone="Set up the meeting to decide whether the MASH process should be reviewed",
+        owner_email=data.LEAD,
+        due_in_days=2,
+    ),
+    Action(
+        section=2,
+        reference="2.1",
         milestone="Raise the quarterly reports on the learning of complaints with the Business Intelligence "
         "Service Manager",
         owner_email=data.OWNER2,
@@ -168,39 +185,53 @@ ACTIONS: tuple[Action, ...] = (
         comments="Reports are still not being received regularly.",
     ),
     Action(
-        section=1,
-        reference="1.10",
-        milestone="Set up the meeting to decide whether the MASH process should be reviewed",
-        owner_email=data.LEAD,
-        due_in_days=2,
-    ),
-    Action(
         section=2,
-        reference="2.13",
+        reference="2.2",
         milestone="Review the future role of the formalised training offer sessions",
         owner_email=data.OWNER,
         due_in_days=5,
     ),
     Action(
-        section=4,
-        reference="4.15",
+        section=2,
+        reference="2.3",
         milestone="Present the elective education deep dive to the Service Director for Education for sign-off",
         owner_email=data.OWNER2,
         due_in_days=8,
     ),
     Action(
-        section=5,
-        reference="5.4",
+        section=3,
+        reference="3.1",
         milestone="Send the declaration of interest form to the IG Board for approval",
         owner_email=data.OWNER,
         due_in_days=11,
     ),
     Action(
         section=3,
-        reference="3.18",
+        reference="3.2",
         milestone="Gather Children's Services' feedback on the dashboards now in use",
         owner_email=data.OWNER,
         due_in_days=13,
+    ),
+    Action(
+        section=1,
+        reference="1.3",
+        milestone="Report the front door's contact-to-referral conversion rate to the improvement board",
+        owner_email=data.OWNER2,
+        due_in_days=35,
+    ),
+    Action(
+        section=2,
+        reference="2.4",
+        milestone="Publish the quarter's summary of learning from complaints",
+        owner_email=data.OWNER2,
+        due_in_days=49,
+    ),
+    Action(
+        section=3,
+        reference="3.3",
+        milestone="Complete the annual review of LCS user access permissions",
+        owner_email=data.OWNER,
+        due_in_days=63,
     ),
 )
 

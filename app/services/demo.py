@@ -131,7 +131,7 @@ def load_demo(session: Session, password: str, today: date | None = None) -> dic
         session, calendar, workstream, meetings[data.REPORT["meeting_date"]], sections, people, data.REPORT, narratives
     )
     if today is not None:
-        _add_actions(session, lead, workstream, sections, people, milestones, today)
+        _add_second_workstream(session, actor, programme, people, today)
         _make_proposals(session, calendar, people, milestones, today)
     return people
 
@@ -209,9 +209,20 @@ def _sign_off_previous(session, calendar, workstream, meetings, sections, people
     return report
 
 
-def _add_actions(session, lead, workstream, sections, people, milestones, today: date) -> None:
+def _add_second_workstream(session, actor, programme, people, today: date) -> None:
+    """The week's second workstream: the same people, and actions overdue or falling due around ``today``."""
+    workstream = admin.create_workstream(
+        session, actor, programme, week.SECOND_WORKSTREAM["name"], week.SECOND_WORKSTREAM["title"]
+    )
+    for email, person in data.PEOPLE.items():
+        if person.role != "admin":
+            users.add_membership(session, actor, people[email], workstream, Role(person.role))
+    lead = people[data.LEAD]
+    sections = {
+        number: plan.add_section(session, lead, workstream, number, title) for number, title in week.SECOND_SECTIONS
+    }
     for action in week.ACTIONS:
-        milestones[action.reference] = plan.add_milestone(
+        plan.add_milestone(
             session,
             lead,
             workstream,

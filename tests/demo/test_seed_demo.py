@@ -2,6 +2,7 @@
 published (the seed's own dates); a short DEMO_PASSWORD stops it before anything is written."""
 
 import calendar
+import json
 import os
 import sqlite3
 import subprocess
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.demo import data, week
 from app.extensions import db
-from app.models import BoardMeeting, Milestone, Programme, Proposal, Report, Risk, User
+from app.models import BoardMeeting, Milestone, Programme, Proposal, Report, Risk, Section, User, Workstream
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_MEETING = date(2021, 4, 19)
@@ -78,7 +79,11 @@ def test_every_seed_date_moves_by_the_same_whole_months_with_its_precision(app, 
     months = months_moved(draft_report().meeting.date)
     assert months > 0
 
-    milestones = {m.reference: m for m in db.session.scalars(select(Milestone))}
+    seed_workstream = db.session.scalar(select(Workstream).where(Workstream.name == data.WORKSTREAM["name"]))
+    milestones = {
+        m.reference: m
+        for m in db.session.scalars(select(Milestone).where(Milestone.workstream_id == seed_workstream.id))
+    }
     for row in data.MILESTONES:
         m = milestones[row.reference]
         assert (m.due, m.due_is_month) == moved(row.due, months), row.reference
@@ -97,6 +102,19 @@ def test_every_seed_date_moves_by_the_same_whole_months_with_its_precision(app, 
     # Dates written in the seed's text move with them: the reason for RAG names the previous board.
     assert f"held on {previous.day}.{previous.month}.{previous.year % 100:02d}." in report.rag_reason
     assert "2021" not in report.rag_reason + report.introduction
+
+
+def test_the_live_report_names_the_coming_board_and_the_previous_papers_rag(app, tmp_path):
+    today = date(2026, 11, 30)
+    seed_on(app, today)
+    target = tmp_path / "live.json"
+    args = ["report", "--workstream", "Business Intelligence", "--format", "json", "--as-of", today.isoformat()]
+    result = app.test_cli_runner().invoke(args=[*args, "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(target.read_text())
+    assert document["meeting"] == {"name": "Children's Improvement Board", "date": "2026-12-19"}
+    assert document["rag"]["previous"] == "amber"
+    assert document["rag"]["computed"] == "amber"
 
 
 def test_without_a_date_the_demo_is_set_in_the_real_week(app):
@@ -134,8 +152,13 @@ def test_as_published_loads_exactly_the_seed(app):
 
 def test_the_week_is_added_only_when_the_demo_is_set_in_today(app):
     seed_on(app, date(2026, 11, 30))
-    references = set(db.session.scalars(select(Milestone.reference)))
-    assert references == {m.reference for m in data.MILESTONES} | {a.reference for a in week.ACTIONS}
+    by_workstream = db.session.execute(
+        select(Workstream.name, Milestone.reference).join(Milestone.section).join(Section.workstream)
+    ).all()
+    seed_plan = sorted(ref for name, ref in by_workstream if name == data.WORKSTREAM["name"])
+    assert seed_plan == sorted(m.reference for m in data.MILESTONES)  # the paper's plan, nothing added
+    second = {ref for name, ref in by_workstream if name == week.SECOND_WORKSTREAM["name"]}
+    assert second == {a.reference for a in week.ACTIONS}
     made = db.session.scalar(select(func.count(Proposal.id)).where(Proposal.imported.is_(False)))
     assert made == len(week.PROPOSALS)
     assert db.session.scalar(select(func.count(Report.id)).where(Report.state == "signed_off")) == 1

@@ -91,7 +91,9 @@ def test_live_json_of_the_demo_as_at_the_meeting(demo, login_as):
     assert response.status_code == 200 and response.mimetype == "application/json"
     document = response.get_json()
     assert_seed_report(document)
-    assert document["state"] == "live" and document["meeting"] is None and document["signed_off"] is None
+    # A live report's meeting is the next board meeting on or after its as-at date.
+    assert document["state"] == "live" and document["signed_off"] is None
+    assert document["meeting"] == {"name": "Children's Improvement Board", "date": "2021-04-19"}
     milestone = {m["reference"]: m for s in document["sections"] for m in s["milestones"]}
     assert milestone["1.2"] == {
         "reference": "1.2",
@@ -155,7 +157,9 @@ def test_flask_report_writes_every_format(app, demo, tmp_path):
     assert _report(runner, tmp_path, "pdf", *meeting)[:5] == b"%PDF-"
 
     live = json.loads(_report(runner, tmp_path, "json", "--as-of", "2021-04-19"))
-    assert live["meeting"] is None and live["sections"][0]["barriers"] == ""
+    assert live["meeting"]["date"] == "2021-04-19" and live["sections"][0]["barriers"] == ""
+    after = json.loads(_report(runner, tmp_path, "json", "--as-of", "2021-04-20"))
+    assert after["meeting"] is None  # no board meeting on or after it
 
 
 def test_flask_report_writes_the_signed_off_report_when_there_is_one(app, demo, login_as, tmp_path):

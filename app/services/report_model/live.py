@@ -132,6 +132,14 @@ def load_report(session: Session, report_id: int) -> tuple[Report, ReportExtras]
     return report, ReportExtras(narratives, previous)
 
 
+_NEXT_MEETING = (
+    select(BoardMeeting)
+    .where(BoardMeeting.programme_id == bindparam("programme_id"), BoardMeeting.date >= bindparam("as_of"))
+    .order_by(BoardMeeting.date, BoardMeeting.id)
+    .limit(1)
+)
+
+
 def build_live(
     session: Session,
     workstream: Workstream,
@@ -145,10 +153,13 @@ def build_live(
     """Build the report from the plan as at ``as_of``, with the narrative of ``report`` when given.
 
     Without a report the narrative is blank and the reported RAG is the computed one. ``meeting`` defaults
-    to the report's. ``extras``, read by ``load_report`` for that report and meeting, saves looking up its
-    narratives and the previous RAG. Raises DomainError if the programme's thresholds are invalid.
+    to the report's, and for a live report without one to the programme's next board meeting on or after
+    ``as_of`` (none if none is set). ``extras``, read by ``load_report`` for that report and meeting, saves
+    looking up its narratives and the previous RAG. Raises DomainError if the programme's thresholds are invalid.
     """
     meeting = meeting or (report.meeting if report else None)
+    if meeting is None and report is None and state == LIVE:
+        meeting = session.scalar(_NEXT_MEETING, {"programme_id": workstream.programme_id, "as_of": as_of})
     plan = load_plan(session, workstream, as_of)
     computed = plan.assessment.rag
     chosen = report.reported_rag if report else None
