@@ -9,6 +9,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Self
 
+from app.domain.text import TextRule, one_line
+
 if TYPE_CHECKING:
     from app.domain.rag import Rag
 
@@ -81,6 +83,12 @@ RISK_GUIDANCE: Mapping[tuple[Impact, Likelihood], str] = MappingProxyType(
         (Impact.CRITICAL, Likelihood.HIGH): "Extensive management required",
     }
 )
+
+# Each text field's rule (app.domain.text).
+RISK_REFERENCE = one_line("Risk reference", 100)
+RISK_TITLE = TextRule("Risk")
+RISK_DESCRIPTION = TextRule("Description")
+MITIGATION = TextRule("Mitigation")
 
 RED_RISK_NOTE = (
     "Risks that have a red status (score of 7, 8 or 9) are considered to be unacceptable and are high priority. "

@@ -4,6 +4,9 @@ A report is built either live from the plan (a live view, or a draft) or rebuilt
 submission. The document is the report JSON contract (DESIGN.md) plus a ``presentation`` object holding what
 the paper shows beyond the contract (titles, periods, introduction, date labels such as "March 2021"), so a
 submitted or signed-off report renders from its snapshot alone, never from live data.
+
+Its text is ``printable`` (app.domain.text): a control character stored before the database refused them never
+reaches an output, where Word, the workbook or the PDF would fail on it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import NamedTuple
@@ -24,6 +28,7 @@ from app.domain.permissions import Role
 from app.domain.rag import report_as_of
 from app.domain.reports import ReportState, is_override, previous_rag, rag_status_label, reported_rag
 from app.domain.risk import RED_RISK_NOTE, Likelihood, guidance_grid
+from app.domain.text import printable
 from app.models import BoardMeeting, Membership, Report, ReportSnapshot, SectionNarrative, User, Workstream
 from app.services.plan_view import load_plan
 
@@ -230,7 +235,7 @@ def _sponsor_and_lead(session: Session, workstream_id: int) -> tuple[str | None,
     names: dict[str, list[str]] = {Role.SPONSOR.value: [], Role.LEAD.value: []}
     for role, name in session.execute(_SPONSOR_AND_LEAD, {"workstream_id": workstream_id}):
         names[role].append(name)
-    sponsors, leads = (", ".join(sorted(people)) or None for people in names.values())
+    sponsors, leads = (printable(", ".join(sorted(people))) or None for people in names.values())
     return sponsors, leads
 
 
@@ -238,7 +243,7 @@ def _comments(milestone) -> str:
     text = milestone.comments or ""
     if milestone.removed and milestone.removed_reason and milestone.removed_reason not in text:
         text = f"{text} {milestone.removed_reason}".strip()
-    return text
+    return printable(text)
 
 
 def previous_rag_for(session: Session, workstream_id: int, before: date) -> str | None:
@@ -351,24 +356,24 @@ def build_live(
     sections = []
     for section_rows in plan.sections:
         narrative = narratives.get(section_rows.section.id)
-        texts = {name: (getattr(narrative, name) or "") if narrative else "" for name in NARRATIVE_FIELDS}
+        texts = {name: printable(getattr(narrative, name) or "") if narrative else "" for name in NARRATIVE_FIELDS}
         sections.append(
             SectionPart(
                 number=section_rows.section.number,
-                title=section_rows.section.title,
+                title=printable(section_rows.section.title),
                 milestones=tuple(_milestone_line(row) for row in section_rows.rows),
                 **texts,
             )
         )
     risks = tuple(
         RiskLine(
-            reference=r.reference,
-            risk=r.title,
+            reference=printable(r.reference),
+            risk=printable(r.title),
             likelihood=r.likelihood.lower(),
             impact=r.impact.lower(),
             score=r.score,
             rating=r.rating.value,
-            mitigation=r.mitigation or "",
+            mitigation=printable(r.mitigation or ""),
             mitigation_date=r.mitigation_date,
             mitigation_date_label=r.mitigation_date_label,
             status="closed" if r.closed else "open",
@@ -385,27 +390,27 @@ def build_live(
         computed=computed.value,
         reported=reported_rag(computed, chosen).value,
         previous=previous,
-        reason=(report.rag_reason or "") if report else "",
-        reasons=tuple(reason.text for reason in plan.assessment.reasons),
-        override_justification=(report.override_justification or "")
+        reason=printable(report.rag_reason or "") if report else "",
+        reasons=tuple(printable(reason.text) for reason in plan.assessment.reasons),
+        override_justification=printable(report.override_justification or "")
         if report and is_override(computed, chosen)
         else "",
     )
     programme = workstream.programme
     return ReportModel(
-        programme=programme.name,
-        council=programme.council_name or "",
-        workstream=workstream.name,
-        title=workstream.title or "",
+        programme=printable(programme.name),
+        council=printable(programme.council_name or ""),
+        workstream=printable(workstream.name),
+        title=printable(workstream.title or ""),
         sponsor=sponsor,
         lead=lead,
-        meeting_name=meeting.name if meeting else None,
+        meeting_name=printable(meeting.name) if meeting else None,
         meeting_date=meeting.date if meeting else None,
         as_of=as_of,
         state=state,
         rag=rag,
-        completed_by=report.completed_by.name if report and report.completed_by else "",
-        introduction=(report.introduction or "") if report else "",
+        completed_by=printable(report.completed_by.name) if report and report.completed_by else "",
+        introduction=printable(report.introduction or "") if report else "",
         period=_period(report, "period") if report else Period("", ""),
         next_period=_period(report, "next") if report else Period("", ""),
         sections=tuple(sections),
@@ -426,9 +431,9 @@ def _milestone_line(row) -> MilestoneLine:
     complete = status == "complete"
     owner = m.owner
     return MilestoneLine(
-        reference=m.reference,
-        milestone=m.text,
-        owner=owner.name if owner else None,
+        reference=printable(m.reference),
+        milestone=printable(m.text),
+        owner=printable(owner.name) if owner else None,
         due=m.due,
         due_label=m.due_label,
         revised_due=m.revised_due,
@@ -692,6 +697,32 @@ def verified_body(snapshot: ReportSnapshot) -> str:
     return body
 
 
+# What a stored document's text may hold that ``printable`` removes: a \u escape, a \b or \f (or innocent text such
+# as a backslash before a "b"), or a DEL, C1 or non-character written out as itself.
+_MAYBE_UNPRINTABLE = re.compile(r"\\[ubf]|[\x7f-\x9f\ufffe\uffff]")
+
+
+def printable_json(body: str):
+    """The document ``body`` holds, every key and text in it ``printable``. A body with nothing that could need
+    it (every document written since the rule) is read as it is."""
+    if not _MAYBE_UNPRINTABLE.search(body):
+        return json.loads(body)
+    return json.loads(body, object_hook=_printable_object)
+
+
+def _printable_object(document: dict) -> dict:
+    return {
+        printable(key): (
+            printable(value)
+            if isinstance(value, str)
+            else [printable(v) if isinstance(v, str) else v for v in value]
+            if isinstance(value, list)
+            else value
+        )
+        for key, value in document.items()
+    }
+
+
 def from_snapshot(session: Session, report: Report) -> ReportModel:
     """A submitted or signed-off report from the snapshot taken at submission, with its current state.
 
@@ -703,14 +734,14 @@ def from_snapshot(session: Session, report: Report) -> ReportModel:
         raise SnapshotIntegrityError(f"Report {report.id} has no snapshot")
     body = verified_body(snapshot)
     try:
-        model = from_document(json.loads(body), report_id=report.id)
+        model = from_document(printable_json(body), report_id=report.id)
     except (KeyError, TypeError, ValueError) as error:
         log.error("report snapshot %s cannot be read: %r", snapshot.id, error)
         raise SnapshotIntegrityError(f"Report snapshot {snapshot.id} cannot be read") from error
     signed = None
     if report.state == ReportState.SIGNED_OFF.value:
         signed = SignedOff(
-            by=report.signed_off_by.name if report.signed_off_by else "",
+            by=printable(report.signed_off_by.name) if report.signed_off_by else "",
             at=report.signed_off_at,
             sha256=snapshot.sha256,
         )
@@ -772,16 +803,20 @@ def build_board_pack(session: Session, meeting: BoardMeeting, workstream_ids: se
             .options(joinedload(Report.signed_off_by), joinedload(Report.meeting))
         )
     }
-    pack = BoardPack(programme.name, programme.council_name or "", meeting.name, meeting.date)
+    pack = BoardPack(
+        printable(programme.name), printable(programme.council_name or ""), printable(meeting.name), meeting.date
+    )
     for workstream in workstreams:
         if workstream_ids is not None and workstream.id not in workstream_ids:
             continue
         report = reports.get(workstream.id)
         if report is not None and report.state == ReportState.SIGNED_OFF.value:
             model = from_snapshot(session, report)
-            pack.entries.append(BoardPackEntry(workstream.name, model.rag.previous, model.rag.reported, model))
+            pack.entries.append(
+                BoardPackEntry(printable(workstream.name), model.rag.previous, model.rag.reported, model)
+            )
         else:
             pack.entries.append(
-                BoardPackEntry(workstream.name, previous_rag_for(session, workstream.id, meeting.date), None)
+                BoardPackEntry(printable(workstream.name), previous_rag_for(session, workstream.id, meeting.date), None)
             )
     return pack
