@@ -21,6 +21,8 @@ from app.extensions import db as _db
 from app.services import users
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# The ``server`` fixture: the app on a loopback port, for the concurrency tests.
+pytest_plugins = ["tests.live_server"]
 
 
 def _to_psycopg(url: str) -> str:

@@ -27,7 +27,8 @@ def _store_raw(demo) -> None:  # noqa: F811
     risk = db.session.scalar(select(Risk.id).where(Risk.workstream_id == demo.workstream.id).limit(1))
     for statement, key in (
         ("UPDATE milestones SET text = :v, comments = :v WHERE id = :id", milestone),
-        ("UPDATE risks SET title = :v, mitigation = :v, description = :v, reference = :v WHERE id = :id", risk),
+        ("UPDATE risks SET title = :v, mitigation = :v, description = :v WHERE id = :id", risk),
+        ("UPDATE risks SET reference = :v WHERE id = :id", risk),  # a string column of its own type
         ("UPDATE section_narratives SET progress = :v WHERE report_id = :id", demo.report.id),
         ("UPDATE reports SET introduction = :v, rag_reason = :v WHERE id = :id", demo.report.id),
         ("UPDATE workstreams SET title = :v WHERE id = :id", demo.workstream.id),
