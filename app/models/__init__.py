@@ -4,7 +4,7 @@ from app.models.audit import AuditEvent, Notification, OutboxEmail
 from app.models.imports import PendingImport
 from app.models.plan import Milestone, Programme, Section, Workstream
 from app.models.proposal import Evidence, Proposal
-from app.models.report import BoardMeeting, Report, ReportSnapshot, SectionNarrative
+from app.models.report import BoardMeeting, KeptExport, Report, ReportSnapshot, SectionNarrative
 from app.models.risk import Risk
 from app.models.user import Membership, User
 
@@ -12,6 +12,7 @@ __all__ = [
     "AuditEvent",
     "BoardMeeting",
     "Evidence",
+    "KeptExport",
     "Membership",
     "Milestone",
     "Notification",
