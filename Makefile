@@ -35,7 +35,7 @@ test-sqlite: install
 
 test-postgres: install
 	@if [ -z "$$TEST_POSTGRES_URL" ]; then \
-		echo "Set TEST_POSTGRES_URL=postgresql://user:password@host/postgres (a role that may create databases)"; \
+		echo "Set TEST_POSTGRES_URL=postgresql://user:password@host/postgres (a role that may create databases and roles)"; \
 		exit 1; \
 	fi
 	@echo "Running the whole suite again against PostgreSQL"

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import limits
+from sqlalchemy.engine import make_url
 
 from app.domain.errors import DomainError
 from app.domain.sessions import SessionLimits
@@ -59,19 +60,32 @@ def _embedded_secret_key(instance_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _with_driver(url: str) -> str:
+    # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
 def _database_url(instance_dir: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
-        if url.startswith("postgres://"):
-            url = "postgresql://" + url.removeprefix("postgres://")
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        return url
+        return _with_driver(url)
     path = _instance(instance_dir) / "highlight.db"
     # An empty file is an empty SQLite database; SQLite gives its -wal and -shm files the same permissions.
     create_owner_only(path)
     return f"sqlite:///{path}"
+
+
+def app_role(database_uri: str, migration_uri: str | None) -> str | None:
+    """The database role the app runs as, when migrations run as another (the owner): DATABASE_APP_ROLE, else the
+    user DATABASE_URL signs in as. None when one role does both: nothing is granted then."""
+    if not migration_uri:
+        return None
+    role = os.environ.get("DATABASE_APP_ROLE") or make_url(database_uri).username
+    return role if role and role != make_url(migration_uri).username else None
 
 
 class Config:
@@ -120,6 +134,10 @@ class Config:
         instance_dir = instance_dir or Path(os.environ.get("HIGHLIGHT_INSTANCE", INSTANCE_DIR))
         self.INSTANCE_DIR = str(instance_dir)  # kept files (secret key, demo password, rendered exports)
         self.SQLALCHEMY_DATABASE_URI = _database_url(instance_dir)
+        # The owner that migrates (creates the tables and triggers); the app's own role then owns nothing.
+        migration_url = os.environ.get("MIGRATION_DATABASE_URL")
+        self.MIGRATION_DATABASE_URI = _with_driver(migration_url) if migration_url else None
+        self.DATABASE_APP_ROLE = app_role(self.SQLALCHEMY_DATABASE_URI, self.MIGRATION_DATABASE_URI)
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key(instance_dir)
         self.MAX_CONTENT_LENGTH = self.EVIDENCE_MAX_BYTES * 5 + 1024 * 1024
         self.check()
@@ -170,8 +188,10 @@ class TestConfig(Config):
     CLAMD_SOCKET = ""  # tests that scan start their own stand-in clamd
     RATELIMIT_STORAGE_URI = "memory://"
 
-    def __init__(self, database_uri: str, instance_dir: Path):
+    def __init__(self, database_uri: str, instance_dir: Path, migration_database_uri: str | None = None):
         self.SQLALCHEMY_DATABASE_URI = database_uri
+        self.MIGRATION_DATABASE_URI = migration_database_uri
+        self.DATABASE_APP_ROLE = app_role(database_uri, migration_database_uri)
         self.SECRET_KEY = "test-" + secrets.token_hex(16)
         self.MAX_CONTENT_LENGTH = self.EVIDENCE_MAX_BYTES * 5 + 1024 * 1024
         self.INSTANCE_DIR = str(instance_dir)

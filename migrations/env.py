@@ -2,6 +2,8 @@ import logging
 from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from alembic import context
 
@@ -15,8 +17,19 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+_owner_engine = None
+
+
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    """The owner's engine when MIGRATION_DATABASE_URL names one (the app's own role then owns nothing and is granted
+    only what it needs), else the app's."""
+    global _owner_engine
+    url = current_app.config.get("MIGRATION_DATABASE_URI")
+    if not url:
+        return current_app.extensions['migrate'].db.engine
+    if _owner_engine is None:
+        _owner_engine = create_engine(url, poolclass=NullPool)
+    return _owner_engine
 
 
 def get_engine_url():
@@ -33,6 +46,8 @@ def get_engine_url():
 # target_metadata = mymodel.Base.metadata
 config.set_main_option('sqlalchemy.url', get_engine_url())
 target_db = current_app.extensions['migrate'].db
+# The role the app runs as when it is not the owner: the migrations grant it what it needs (0006_db_guard).
+config.attributes['app_role'] = current_app.config.get('DATABASE_APP_ROLE')
 
 # other values from the config, defined by the needs of env.py,
 # can be acquired:
@@ -100,6 +115,8 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+    if connectable is _owner_engine:
+        connectable.dispose()
 
 
 if context.is_offline_mode():

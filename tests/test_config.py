@@ -132,3 +132,23 @@ def test_the_session_cookie_lasts_as_long_as_the_idle_timeout(monkeypatch, tmp_p
     lifetime = Config(tmp_path).PERMANENT_SESSION_LIFETIME
 
     assert lifetime == timedelta(minutes=20)
+
+
+def test_migrations_run_as_the_owner_and_grant_the_app_role_named_by_database_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://highlight_app:a@db/highlight")
+    monkeypatch.setenv("MIGRATION_DATABASE_URL", "postgres://highlight_owner:o@db/highlight")
+    monkeypatch.delenv("DATABASE_APP_ROLE", raising=False)
+    config = Config(tmp_path)
+    assert config.MIGRATION_DATABASE_URI == "postgresql+psycopg://highlight_owner:o@db/highlight"
+    assert config.DATABASE_APP_ROLE == "highlight_app"
+    monkeypatch.setenv("DATABASE_APP_ROLE", "highlight_readers")
+    assert Config(tmp_path).DATABASE_APP_ROLE == "highlight_readers"
+
+
+def test_one_role_for_both_grants_nothing(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://highlight:a@db/highlight")
+    monkeypatch.delenv("DATABASE_APP_ROLE", raising=False)
+    monkeypatch.delenv("MIGRATION_DATABASE_URL", raising=False)
+    assert Config(tmp_path).DATABASE_APP_ROLE is None
+    monkeypatch.setenv("MIGRATION_DATABASE_URL", "postgresql://highlight:a@db/highlight")
+    assert Config(tmp_path).DATABASE_APP_ROLE is None

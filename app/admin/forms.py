@@ -10,18 +10,22 @@ from wtforms import BooleanField, EmailField, IntegerField, PasswordField, Selec
 from wtforms.validators import Email, InputRequired, Length, NumberRange
 
 from app.domain.permissions import Role
-from app.web.forms import PlanDateField
+from app.domain.plan import MEETING_NAME, WORKSTREAM_NAME, WORKSTREAM_TITLE
+from app.domain.text import EMAIL, PASSWORD, PERSON_NAME
+from app.web.forms import PlainText, PlanDateField
 
 
 class UserForm(FlaskForm):
-    name = StringField("Full name", widget=GovTextInput(), validators=[InputRequired("Enter the full name")])
+    name = StringField(
+        "Full name", widget=GovTextInput(), validators=[InputRequired("Enter the full name"), PlainText(PERSON_NAME)]
+    )
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter the email address"),
+            PlainText(EMAIL),
             Email(message="Enter an email address in the correct format, like name@example.org"),
-            Length(max=254),
         ],
     )
     password = PasswordField(
@@ -30,6 +34,7 @@ class UserForm(FlaskForm):
         widget=GovPasswordInput(),
         validators=[
             InputRequired("Enter a password"),
+            PlainText(PASSWORD),
             Length(min=10, message="Password must be 10 characters or more"),
         ],
     )
@@ -72,8 +77,12 @@ class ThresholdsForm(FlaskForm):
 
 class WorkstreamForm(FlaskForm):
     programme_id = SelectField("Programme", coerce=int, widget=GovSelect(), validators=[InputRequired()])
-    name = StringField("Name", widget=GovTextInput(), validators=[InputRequired("Enter the workstream name")])
-    title = StringField("Report title", widget=GovTextInput())
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the workstream name"), PlainText(WORKSTREAM_NAME)],
+    )
+    title = StringField("Report title", widget=GovTextInput(), validators=[PlainText(WORKSTREAM_TITLE)])
     submit = SubmitField("Create workstream", widget=GovSubmitInput())
 
 
@@ -83,7 +92,7 @@ class MeetingForm(FlaskForm):
         "Name",
         default="Children's Improvement Board",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the name")],
+        validators=[InputRequired("Enter the name"), PlainText(MEETING_NAME)],
     )
     date = PlanDateField("Date", description="For example, 2021-04-19", required_message="Enter the meeting date")
     submit = SubmitField("Add meeting", widget=GovSubmitInput())

@@ -34,6 +34,10 @@ _DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 _MONTH_YEAR = re.compile(r"([A-Za-z]+)\s+(\d{4})", re.ASCII)
 
 FORMAT_HINT = "Enter a date as YYYY-MM-DD, DD/MM/YYYY or Month YYYY"
+# The as-at dates a plan or report may be read at: far enough either side of any plan, near enough that the RAG's
+# date arithmetic (a day after, windows of days) never leaves the calendar.
+EARLIEST_AS_OF = date(1900, 1, 1)
+LATEST_AS_OF = date(2999, 12, 31)
 
 
 def month_end(year: int, month: int) -> date:
@@ -85,6 +89,24 @@ def parse_plan_date(text: str | date) -> tuple[date, bool]:
     except ValueError:
         raise ValueError(f'Enter a real date: "{cleaned}" does not exist') from None
     raise ValueError(f'{FORMAT_HINT}, not "{cleaned}"')
+
+
+def parse_as_of(text: str) -> date:
+    """An as-at date written YYYY-MM-DD, from 1900 to 2999.
+
+    Raises ValueError, with a message naming the parameter, for another form, a day that does not exist, or a date
+    outside that range.
+    """
+    match = _ISO.fullmatch(text)
+    if not match:
+        raise ValueError("as_of must be a date as YYYY-MM-DD")
+    try:
+        value = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise ValueError("as_of must be a real date as YYYY-MM-DD: that day does not exist") from None
+    if not EARLIEST_AS_OF <= value <= LATEST_AS_OF:
+        raise ValueError(f"as_of must be between {EARLIEST_AS_OF.isoformat()} and {LATEST_AS_OF.isoformat()}")
+    return value
 
 
 def format_plan_date(d: date | None, month_only: bool) -> str:

@@ -7,8 +7,21 @@ from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
 from app.domain.rag import MilestoneFacts, Rag, RiskFacts
 from app.domain.risk import Impact, Likelihood, risk_rating, risk_score
+from app.domain.text import NAME_LIMIT, TextRule, one_line
 
 _REFERENCE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$")
+
+# The programme's structure and its plan: each text field's rule (app.domain.text).
+PROGRAMME_NAME = one_line("Programme name", NAME_LIMIT)
+COUNCIL_NAME = one_line("Council name", NAME_LIMIT)
+WORKSTREAM_NAME = one_line("Workstream name", NAME_LIMIT)
+WORKSTREAM_TITLE = one_line("Report title")
+MEETING_NAME = one_line("Meeting name", NAME_LIMIT)
+SECTION_TITLE = one_line("Section title")
+MILESTONE_REFERENCE = one_line("Reference", 20)
+MILESTONE_TEXT = TextRule("Milestone")
+MILESTONE_COMMENTS = TextRule("Comments")
+REMOVAL_REASON = TextRule("Reason for removal")
 
 
 def normalise_reference(text: str, field: str = "reference") -> str:
@@ -27,9 +40,9 @@ def reference_sort_string(reference: str) -> str:
     return ".".join(part.zfill(4) if part.isdigit() else part for part in reference.split("."))
 
 
-def required_text(value: str | None, field: str, message: str) -> str:
-    """Stripped text, or DomainError(field) when empty."""
-    value = (value or "").strip()
+def required_text(value: str | None, field: str, message: str, rule: TextRule | None = None) -> str:
+    """Stripped text, or DomainError(field) when empty or (given its ``rule``) not plain text within its limit."""
+    value = rule.check(value, field) if rule else (value or "").strip()
     if not value:
         raise DomainError(message, field=field)
     return value

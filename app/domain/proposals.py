@@ -14,6 +14,12 @@ from enum import StrEnum
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Role, can_decide_proposal
+from app.domain.text import TextRule, one_line
+
+REASON = TextRule("Reason")
+NOTE = TextRule("Note")
+LINKS = TextRule("Links to evidence")
+DECISION = one_line("Decision", 20)
 
 
 class Kind(StrEnum):
@@ -115,7 +121,7 @@ def check_completion(completion_date: date | None, is_month: bool, today: date, 
         if is_month and (completion_date.year, completion_date.month) == (today.year, today.month):
             raise DomainError("Enter the day it was completed: this month has not ended", field="completion_date")
         raise DomainError("The completion date must be today or in the past", field="completion_date")
-    note = (note or "").strip()
+    note = NOTE.check(note, "note")
     if not note:
         raise DomainError("Enter a note saying what was done", field="note")
     if evidence_count < 1:
@@ -132,7 +138,7 @@ def check_date_change(new_due: date | None, milestone: MilestoneState, reason: s
         raise DomainError("Enter the new date", field="new_due")
     if new_due == milestone.current_due:
         raise DomainError("Enter a date different from the current date due", field="new_due")
-    reason = (reason or "").strip()
+    reason = REASON.check(reason, "reason")
     if not reason:
         raise DomainError("Enter the reason for delay", field="reason")
     return reason
@@ -140,7 +146,7 @@ def check_date_change(new_due: date | None, milestone: MilestoneState, reason: s
 
 def check_removal(reason: str) -> str:
     """Returns the cleaned reason; raises DomainError when it is empty."""
-    reason = (reason or "").strip()
+    reason = REASON.check(reason, "reason")
     if not reason:
         raise DomainError("Enter the reason for removing this milestone", field="reason")
     return reason
@@ -183,13 +189,13 @@ def check_may_decide(
 
 
 def parse_decision(decision: str | None, reason: str) -> tuple[Decision, str]:
-    """Returns (decision, cleaned reason). Raises DomainError when no decision is chosen or a rejection has no
-    reason."""
+    """Returns (decision, cleaned reason). Raises DomainError when no decision is chosen, a rejection has no
+    reason, or the reason is not plain text within its limit."""
     try:
         chosen = Decision(decision or "")
     except ValueError:
         raise DomainError("Select approve or reject", field="decision") from None
-    reason = (reason or "").strip()
+    reason = REASON.check(reason, "reason")
     if chosen is Decision.REJECT and not reason:
         raise DomainError("Enter the reason for rejecting this proposal", field="reason")
     return chosen, reason

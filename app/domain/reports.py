@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Role
 from app.domain.rag import Rag
+from app.domain.text import NARRATIVE_LIMIT, TextRule
+
+# Each text field's rule (app.domain.text).
+INTRODUCTION = TextRule("Introduction", NARRATIVE_LIMIT)
+RAG_REASON = TextRule("Reason for RAG", NARRATIVE_LIMIT)
+OVERRIDE_JUSTIFICATION = TextRule("Justification for the reported RAG", NARRATIVE_LIMIT)
+RETURN_COMMENTS = TextRule("Comments for the project lead", NARRATIVE_LIMIT)
+NARRATIVES: Mapping[str, TextRule] = {
+    "barriers": TextRule("Potential barriers", NARRATIVE_LIMIT),
+    "action_required": TextRule("Action required", NARRATIVE_LIMIT),
+    "progress": TextRule("Progress to date", NARRATIVE_LIMIT),
+    "next_activity": TextRule("Activity for the next period", NARRATIVE_LIMIT),
+}
 
 
 class ReportState(StrEnum):
@@ -74,8 +87,26 @@ TRANSITIONS: Mapping[ReportAction, Transition] = {
 }
 
 
-class ReportStateError(DomainError):
+class ReportConflict(DomainError):
+    """The report is no longer as its reader saw it: someone moved it on, or it was submitted again. HTTP 409."""
+
+
+class ReportStateError(ReportConflict):
     """The report is not in a state that allows this."""
+
+
+def moved_on(
+    action: ReportAction | str,
+    state: ReportState | str,
+    signed_off_by: str | None = None,
+    signed_off_at: datetime | None = None,
+) -> ReportStateError:
+    """The error for ``action`` on a report now in ``state``: why it is refused, and who signed it off and when."""
+    refused = TRANSITIONS[ReportAction(action)].refused
+    if ReportState(state) is ReportState.SIGNED_OFF:
+        when = signed_off_at.strftime("%-d %B %Y at %H:%M UTC") if signed_off_at else "an earlier time"
+        return ReportStateError(f"{refused}: it was signed off by {signed_off_by or 'the sponsor'} on {when}")
+    return ReportStateError(f"{refused}: it is {ReportState(state).label.lower()} now")
 
 
 def transition(

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Self
 
 from app.domain.rag_scale import Rag
+from app.domain.text import TextRule, one_line
 
 
 class _Choice(StrEnum):
@@ -80,6 +81,12 @@ RISK_GUIDANCE: Mapping[tuple[Impact, Likelihood], str] = MappingProxyType(
         (Impact.CRITICAL, Likelihood.HIGH): "Extensive management required",
     }
 )
+
+# Each text field's rule (app.domain.text).
+RISK_REFERENCE = one_line("Risk reference", 100)
+RISK_TITLE = TextRule("Risk")
+RISK_DESCRIPTION = TextRule("Description")
+MITIGATION = TextRule("Mitigation")
 
 RED_RISK_NOTE = (
     "Risks that have a red status (score of 7, 8 or 9) are considered to be unacceptable and are high priority. "

@@ -1,17 +1,20 @@
-"""Rendered Word and PDF files of signed-off reports, kept in the instance folder and served again unrendered.
+"""Rendered Word and PDF files of signed-off reports, kept and served again unrendered, only as what was signed.
 
 Why a kept file is always the right one:
 
 - Only signed-off reports are kept. A signed-off report never changes: its snapshot is hashed, and the database
   refuses changes to it, its narratives and its snapshot.
-- A file is named by the sha256 of everything its rendering reads: the renderer (``renderer_version``: a digest of
-  the export code, the print templates and the rendering libraries' versions) and the whole view-model, in the
-  document form that ``from_document`` turns back into the same model. Another report, another snapshot, a renamed
-  signer or changed export code gives another name, so a name never holds another or an older document.
-- Each file starts with the sha256 of the bytes that follow. A file that fails that check (truncated, corrupt) is
-  rendered again and replaced; one that cannot be read or written is rendered as if it were not kept.
-- Files are written under a temporary name in the same folder, then renamed over the final name (atomic on POSIX),
-  so a reader never sees half a file, and two workers rendering the same report at once both write a whole one.
+- Each file is recorded in the database (``kept_exports``) under the signed snapshot's sha256, the renderer
+  (``renderer_version``: a digest of the export code, the print templates and the rendering libraries' versions)
+  and the format, with the sha256 of the file's own bytes and of the whole view-model it was drawn from (which adds
+  the signer's name to the snapshot). Another snapshot, renderer or format is another record; a record drawn from
+  another view-model (the signer renamed) is drawn again and replaced.
+- Every read checks the copy on disk (``instance/exports/<renderer>/<snapshot sha256>.<format>``) against the
+  recorded sha256. A copy that is missing or differs (truncated, corrupt, or swapped for another file, however it
+  was made to look) is never served: the mismatch is logged, and the recorded bytes, once they match their sha256,
+  are served and written back; if they do not match either, the file is drawn again from the verified snapshot.
+- The bytes recorded in the database let every app server serve the same file, whichever drew it first. Copies on
+  disk are written under a temporary name in the same folder, then renamed over the final name (atomic on POSIX).
 """
 
 from __future__ import annotations
@@ -28,14 +31,18 @@ from importlib.metadata import version
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from app.domain.reports import ReportState
+from app.extensions import db
+from app.models import KeptExport
 from app.services.report_model import ReportModel, canonical_json, to_document
 
 log = logging.getLogger(__name__)
 
 # Raise when the output changes for a reason the digest below cannot see (e.g. the fonts the PDF embeds).
-RENDERER_REVISION = 1
+RENDERER_REVISION = 2
 # What shapes the files, besides the view-model: relative to the project folder.
 RENDERER_SOURCES = (
     "app/exports/cache.py",
@@ -48,12 +55,13 @@ RENDERER_SOURCES = (
     "app/services/report_model/snapshots.py",
     "app/services/report_model/board_pack.py",
     "app/domain/reports.py",
+    "app/domain/text.py",
     "templates/reports/print.html",
     "templates/reports/_paper.html",
 )
 RENDERER_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "python-docx", "lxml", "pypdf")
 FOLDER = "exports"
-_CHECK = 64  # hex characters of the sha256 line that starts each file
+_kept = KeptExport.__table__
 
 
 @cache
@@ -68,10 +76,9 @@ def renderer_version() -> str:
     return digest.hexdigest()
 
 
-def cache_key(model: ReportModel, extension: str) -> str:
-    """The sha256 of the renderer, the format and the whole view-model."""
-    document = canonical_json(to_document(model))
-    return hashlib.sha256(f"{renderer_version()}\n{extension}\n{document}".encode()).hexdigest()
+def view_sha256(model: ReportModel) -> str:
+    """The sha256 of the whole view-model, in the document form ``from_document`` reads back."""
+    return hashlib.sha256(canonical_json(to_document(model)).encode()).hexdigest()
 
 
 def folder() -> Path:
@@ -86,55 +93,141 @@ def keeps(model: ReportModel) -> bool:
 
 
 def path_for(model: ReportModel, extension: str) -> Path:
-    return folder() / f"{cache_key(model, extension)}.{extension}"
+    """Where the copy on disk of what ``model`` signed goes: named by the signed snapshot's sha256."""
+    return folder() / f"{model.signed_off.sha256}.{extension}"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def load(model: ReportModel, extension: str) -> bytes | None:
-    """The kept file's bytes if there is a whole one, else None."""
-    if not keeps(model):
-        return None
+    """The kept file's bytes, checked against its record, or None if it must be drawn (and stored)."""
+    return load_all([model], extension)[0]
+
+
+def load_all(models: list[ReportModel], extension: str) -> list[bytes | None]:
+    """``load`` for each model, reading their records in one statement."""
+    keys = [(m.signed_off.sha256, view_sha256(m)) if keeps(m) else None for m in models]
+    wanted = {snapshot for snapshot, _ in filter(None, keys)}
+    records = {}
+    if wanted:
+        rows = db.session.execute(
+            select(_kept.c.id, _kept.c.snapshot_sha256, _kept.c.view_sha256, _kept.c.sha256).where(
+                _kept.c.snapshot_sha256.in_(wanted),
+                _kept.c.renderer == renderer_version(),
+                _kept.c.format == extension,
+            )
+        )
+        records = {row.snapshot_sha256: row for row in rows}
+    found: list[bytes | None] = []
+    for model, key in zip(models, keys, strict=True):
+        record = records.get(key[0]) if key else None
+        found.append(
+            _checked(model, extension, record) if record is not None and record.view_sha256 == key[1] else None
+        )
+    return found
+
+
+def _checked(model: ReportModel, extension: str, record) -> bytes | None:
+    """The copy on disk if it matches its record; else the recorded bytes (written back) if they do."""
     path = path_for(model, extension)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return None
+        data = None
     except OSError as error:
         log.warning("kept export %s cannot be read: %s", path, error)
+        data = None
+    if data is not None:
+        if _sha256(data) == record.sha256:
+            return data
+        log.warning(
+            "kept export %s does not match its record (sha256 %s, the file's %s): not served; restoring it",
+            path,
+            record.sha256,
+            _sha256(data),
+        )
+    recorded = db.session.scalar(select(_kept.c.content).where(_kept.c.id == record.id))
+    if recorded is None or _sha256(recorded) != record.sha256:
+        log.error("kept export %s: the recorded bytes do not match their sha256 either; drawing it again", path)
         return None
-    check, body = data[:_CHECK], data[_CHECK + 1 :]
-    if data[_CHECK : _CHECK + 1] != b"\n" or check.decode("ascii", "replace") != hashlib.sha256(body).hexdigest():
-        log.warning("kept export %s fails its check; rendering it again", path)
-        return None
+    _write(path, recorded)
+    return recorded
+
+
+def store(model: ReportModel, extension: str, body: bytes) -> bytes:
+    """Keep ``body`` for a signed-off report: recorded in the database, then copied to disk. Returns the bytes now
+    kept: ``body``, or those another server recorded first for the same report, renderer and format."""
+    if not keeps(model):
+        return body
+    snapshot, view, renderer = model.signed_off.sha256, view_sha256(model), renderer_version()
+    record = {
+        "snapshot_sha256": snapshot,
+        "renderer": renderer,
+        "format": extension,
+        "view_sha256": view,
+        "sha256": _sha256(body),
+        "size": len(body),
+        "content": body,
+    }
+    body = _record(record)
+    _prune_other_renderers(folder())
+    _write(path_for(model, extension), body)
     return body
 
 
-def store(model: ReportModel, extension: str, body: bytes) -> None:
-    """Keep ``body`` for a signed-off report: a temporary file in the same folder, renamed into place."""
-    if not keeps(model):
-        return
-    path = path_for(model, extension)
-    temporary = None
+def _record(record: dict) -> bytes:
+    """Record a drawn file, in transactions of its own (the request's session only ever reads here). Returns the
+    bytes now recorded for its key: its own, or those another server recorded first if they match their sha256."""
+    same_paper = (_kept.c.snapshot_sha256 == record["snapshot_sha256"], _kept.c.format == record["format"])
+    key = (*same_paper, _kept.c.renderer == record["renderer"])
+    with db.engine.begin() as connection:
+        # A record of another renderer, or drawn from another view-model (a renamed signer), is replaced.
+        connection.execute(
+            delete(_kept).where(
+                *same_paper, or_(_kept.c.renderer != record["renderer"], _kept.c.view_sha256 != record["view_sha256"])
+            )
+        )
     try:
-        _prune_other_renderers(path.parent)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-        with os.fdopen(handle, "wb") as part:
-            part.write(hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
-        os.replace(temporary, path)
-    except OSError as error:
-        log.warning("export %s cannot be kept: %s", path, error)
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        with db.engine.begin() as connection:
+            connection.execute(insert(KeptExport).values(**record))
+        return record["content"]
+    except IntegrityError:
+        pass
+    with db.engine.begin() as connection:
+        first = connection.execute(select(_kept.c.content, _kept.c.sha256).where(*key)).one_or_none()
+        if first is not None and _sha256(first.content) == first.sha256:
+            return first.content
+        # The record there fails its own sha256: replace it with the file just drawn from the verified snapshot.
+        connection.execute(delete(_kept).where(*key))
+        connection.execute(insert(KeptExport).values(**record))
+    return record["content"]
 
 
 def kept(model: ReportModel, extension: str, render: Callable[[], bytes]) -> bytes:
     """The report's file: the kept one when there is one, else rendered (and kept if the report is signed off)."""
     body = load(model, extension)
     if body is None:
-        body = render()
-        store(model, extension, body)
+        body = store(model, extension, render())
     return body
+
+
+def _write(path: Path, body: bytes) -> None:
+    """Write a copy on disk: a temporary file in the same folder, renamed into place. A folder that cannot be
+    written leaves the copy to the database record."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+        with os.fdopen(handle, "wb") as part:
+            part.write(body)
+        os.replace(temporary, path)
+    except OSError as error:
+        log.warning("export %s cannot be kept on disk: %s", path, error)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def _prune_other_renderers(current: Path) -> None:

@@ -16,6 +16,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 
 from app.domain.reports import rag_status_label
+from app.domain.text import printable
 from app.exports import cache
 from app.exports.html import document_date, document_title
 from app.services.report_model import BoardPack, ReportModel, narrative_blocks
@@ -107,14 +108,13 @@ def _setup(document) -> None:
 # Tables are written as WordprocessingML text and parsed once each: python-docx's cell, run and width calls walk
 # and re-search the XML on every call, which made a 300-milestone report spend most of its time in table cells.
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _RUN_BREAKS = re.compile("([\t\r\n])")
 
 
 def _text(text: str) -> str:
     """Run content as python-docx writes it: a tab for each tab, a break for each line end, the rest as text."""
     parts = []
-    for part in _RUN_BREAKS.split(_INVALID_XML.sub("", text)):
+    for part in _RUN_BREAKS.split(printable(text)):
         if part == "\t":
             parts.append("<w:tab/>")
         elif part in ("\r", "\n"):

@@ -52,12 +52,11 @@ def board_pack_pdf(pack: BoardPack) -> bytes:
     ones are drawn side by side in worker processes, then kept.
     """
     models = pack.models
-    parts = [cache.load(model, "pdf") for model in models]
+    parts = cache.load_all(models, "pdf")
     missing = [index for index, part in enumerate(parts) if part is None]
     drawn = _draw_all([render_print_html([models[index]]) for index in missing])
     for index, body in zip(missing, drawn, strict=True):
-        cache.store(models[index], "pdf", body)
-        parts[index] = body
+        parts[index] = cache.store(models[index], "pdf", body)
     return _join([render_pdf([], pack=pack), *parts])
 
 

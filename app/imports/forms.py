@@ -3,6 +3,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import HiddenField, SubmitField
 
+from app.web.forms import HIDDEN_VALUE, PlainText
+
 
 class UploadForm(FlaskForm):
     file = FileField(
@@ -18,5 +20,5 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    upload = HiddenField()
+    upload = HiddenField(validators=[PlainText(HIDDEN_VALUE)])
     submit = SubmitField("Import these changes", widget=GovSubmitInput())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.extensions import db
@@ -98,3 +98,23 @@ class ReportSnapshot(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class KeptExport(db.Model):
+    """A signed-off report's rendered Word or PDF file, recorded by what was signed (the snapshot's sha256), the
+    renderer that drew it and its format. ``sha256`` is the file's own: a copy on disk is served only if it matches.
+    The bytes are kept too, so any app server can serve (and restore) the file it did not draw."""
+
+    __tablename__ = "kept_exports"
+    __table_args__ = (UniqueConstraint("snapshot_sha256", "renderer", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_sha256: Mapped[str] = mapped_column(String(64))
+    renderer: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(10))
+    # The whole view-model the file was drawn from: the snapshot, and what signing added (the signer's name).
+    view_sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,9 +1,10 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from app.web.forms import PlanDateField
+from app.domain.plan import MILESTONE_COMMENTS, MILESTONE_REFERENCE, MILESTONE_TEXT, SECTION_TITLE
+from app.web.forms import PlainText, PlanDateField
 
 
 class SectionForm(FlaskForm):
@@ -18,7 +19,7 @@ class SectionForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the section title"), Length(max=300)],
+        validators=[InputRequired(message="Enter the section title"), PlainText(SECTION_TITLE)],
     )
     submit = SubmitField("Save section", widget=GovSubmitInput())
 
@@ -29,9 +30,13 @@ class MilestoneForm(FlaskForm):
         "Reference",
         description="Numbers and dots, like 1.4. Unique in this workstream.",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the reference"), Length(max=20)],
+        validators=[InputRequired(message="Enter the reference"), PlainText(MILESTONE_REFERENCE)],
     )
-    text = TextAreaField("Milestone", widget=GovTextArea(), validators=[InputRequired(message="Enter the milestone")])
+    text = TextAreaField(
+        "Milestone",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the milestone"), PlainText(MILESTONE_TEXT)],
+    )
     owner_id = SelectField("Owner", coerce=int, widget=GovSelect(), validators=[Optional()])
     due = PlanDateField(
         "Date due",
@@ -41,7 +46,9 @@ class MilestoneForm(FlaskForm):
     revised_due = PlanDateField(
         "Revised date", description="Leave blank unless the date has moved. For example, June 2021"
     )
-    comments = TextAreaField("Comments or reason for delay", widget=GovTextArea(), validators=[Optional()])
+    comments = TextAreaField(
+        "Comments or reason for delay", widget=GovTextArea(), validators=[Optional(), PlainText(MILESTONE_COMMENTS)]
+    )
     submit = SubmitField("Save milestone", widget=GovSubmitInput())
 
     def values(self) -> dict:

@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea
 from wtforms import HiddenField, MultipleFileField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from app.domain.proposals import Kind
-from app.web.forms import PlanDateField
+from app.domain.proposals import DECISION, LINKS, NOTE, REASON, Kind
+from app.web.forms import HIDDEN_VALUE, PlainText, PlanDateField
 
 LINKS_HINT = "One web address a line, starting with https://, for example a shared folder or a published page"
 FILES_HINT = (
@@ -25,10 +25,12 @@ class ProposalForm(FlaskForm):
 
     completion_date = PlanDateField("Date completed", description="For example, 19/04/2021 or 2021-04-19")
     new_due = PlanDateField("New date due", description="For example, 30/06/2021 or June 2021")
-    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
-    note = TextAreaField("What was done", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
+    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Optional(), PlainText(REASON)])
+    note = TextAreaField("What was done", widget=GovTextArea(), validators=[Optional(), PlainText(NOTE)])
     files = MultipleFileField("Upload evidence", widget=GovFileInput(multiple=True))
-    links = TextAreaField("Links to evidence", description=LINKS_HINT, widget=GovTextArea(), validators=[Optional()])
+    links = TextAreaField(
+        "Links to evidence", description=LINKS_HINT, widget=GovTextArea(), validators=[Optional(), PlainText(LINKS)]
+    )
     submit = SubmitField("Send for approval", widget=GovSubmitInput())
 
     def configure(self, kind: Kind, limit_label: str) -> None:
@@ -46,18 +48,20 @@ class ProposalForm(FlaskForm):
 
 class EvidenceForm(FlaskForm):
     files = MultipleFileField("Upload more evidence", widget=GovFileInput(multiple=True))
-    links = TextAreaField("Links to evidence", description=LINKS_HINT, widget=GovTextArea(), validators=[Optional()])
-    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
+    links = TextAreaField(
+        "Links to evidence", description=LINKS_HINT, widget=GovTextArea(), validators=[Optional(), PlainText(LINKS)]
+    )
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), PlainText(NOTE)])
     submit = SubmitField("Add evidence", widget=GovSubmitInput())
 
 
 class DecisionForm(FlaskForm):
     """Read from the decide buttons: ``decision`` is the button pressed (approve or reject)."""
 
-    decision = StringField(validators=[Optional()])
-    reason = TextAreaField(validators=[Optional(), Length(max=4000)])
-    version = HiddenField()
-    came_from = HiddenField()
+    decision = StringField(validators=[Optional(), PlainText(DECISION)])
+    reason = TextAreaField(validators=[Optional(), PlainText(REASON)])
+    version = HiddenField(validators=[PlainText(HIDDEN_VALUE)])
+    came_from = HiddenField(validators=[PlainText(HIDDEN_VALUE)])
 
 
 class WithdrawForm(FlaskForm):
@@ -65,4 +69,4 @@ class WithdrawForm(FlaskForm):
 
 
 class MarkReadForm(FlaskForm):
-    notification_id = HiddenField()
+    notification_id = HiddenField(validators=[PlainText(HIDDEN_VALUE)])

@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from app.domain.dates import parse_as_of
 from app.extensions import db
 
 FORMATS = ("json", "html", "docx", "pdf")
@@ -25,6 +26,16 @@ def _iso(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint=option) from None
+
+
+def _as_of(text: str | None) -> date | None:
+    """The --as-of date by the same rule as the pages' ``?as_of`` (app.domain.dates.parse_as_of)."""
+    if not text:
+        return None
+    try:
+        return parse_as_of(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--as-of") from None
 
 
 def _fail(message: str) -> None:
@@ -49,7 +60,7 @@ def report_command(workstream_name, meeting_text, as_of_text, fmt, output) -> No
     from app.services.report_model import SnapshotIntegrityError, build_live, from_snapshot
 
     meeting_date = _iso(meeting_text, "--meeting")
-    as_of = _iso(as_of_text, "--as-of")
+    as_of = _as_of(as_of_text)
     workstreams = db.session.scalars(select(Workstream).where(Workstream.name == workstream_name)).all()
     if len(workstreams) != 1:
         _fail(

@@ -1,20 +1,16 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
 from wtforms import IntegerField, RadioField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
 from app.domain.rag import Rag
+from app.domain.reports import INTRODUCTION, NARRATIVES, OVERRIDE_JUSTIFICATION, RAG_REASON, RETURN_COMMENTS
 from app.services.report_model import NARRATIVE_FIELDS
-from app.web.forms import PlanDateField
+from app.services.reports import section_field
+from app.web.forms import PlainText, PlanDateField
 
 MONTH_HINT = "For example, January 2021 or 31/03/2021"
-NARRATIVE_LABELS = {
-    "barriers": "Potential barriers",
-    "action_required": "Action required",
-    "progress": "Progress to date",
-    "next_activity": "Activity for the next period",
-}
 BULLET_HINT = 'Start a line with "- " to make it a bullet point'
 
 
@@ -35,16 +31,16 @@ class ReportForm(FlaskForm):
     period_to = PlanDateField("Progress to date: to", description=MONTH_HINT)
     next_from = PlanDateField("Activity for the next period: from", description=MONTH_HINT)
     next_to = PlanDateField("Activity for the next period: to", description=MONTH_HINT)
-    introduction = TextAreaField("Introduction", widget=GovTextArea(), validators=[Optional(), Length(max=20000)])
+    introduction = TextAreaField("Introduction", widget=GovTextArea(), validators=[Optional(), PlainText(INTRODUCTION)])
     completed_by_id = SelectField("Report completed by", coerce=int, widget=GovSelect(), validators=[Optional()])
     reported_rag = RadioField("Reported RAG status", widget=GovRadioInput(), validators=[Optional()])
     override_justification = TextAreaField(
         "Why you report a RAG other than the computed one",
         description="Required when the reported RAG differs from the computed RAG. The report shows both.",
         widget=GovTextArea(),
-        validators=[Optional(), Length(max=20000)],
+        validators=[Optional(), PlainText(OVERRIDE_JUSTIFICATION)],
     )
-    rag_reason = TextAreaField("Reason for RAG", widget=GovTextArea(), validators=[Optional(), Length(max=20000)])
+    rag_reason = TextAreaField("Reason for RAG", widget=GovTextArea(), validators=[Optional(), PlainText(RAG_REASON)])
     submit = SubmitField("Save draft", widget=GovSubmitInput())
 
     @classmethod
@@ -54,19 +50,15 @@ class ReportForm(FlaskForm):
         for section in sections:
             for name in NARRATIVE_FIELDS:
                 attrs[section_field(section.id, name)] = TextAreaField(
-                    f"{NARRATIVE_LABELS[name]} (section {section.number})",
+                    f"{NARRATIVES[name].label} (section {section.number})",
                     description=BULLET_HINT if name in ("progress", "next_activity") else None,
                     widget=GovTextArea(),
-                    validators=[Optional(), Length(max=20000)],
+                    validators=[Optional(), PlainText(NARRATIVES[name])],
                 )
         return type("SectionedReportForm", (cls,), attrs)
 
     def rag_choices(self, computed: Rag) -> None:
         self.reported_rag.choices = [("", f"As computed: {computed.label}")] + [(r.value, r.label) for r in Rag]
-
-
-def section_field(section_id: int, name: str) -> str:
-    return f"s{section_id}_{name}"
 
 
 class ConfirmForm(FlaskForm):
@@ -78,7 +70,7 @@ class ReturnForm(FlaskForm):
         "Comments for the project lead",
         description="Say what needs to change before you can sign the report off",
         widget=GovTextArea(),
-        validators=[InputRequired(message="Enter your comments for the project lead"), Length(max=20000)],
+        validators=[InputRequired(message="Enter your comments for the project lead"), PlainText(RETURN_COMMENTS)],
     )
     submit = SubmitField("Return with comments", widget=GovSubmitInput())
 

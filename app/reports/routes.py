@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission
-from app.domain.reports import ReportAction, ReportState, allowed_actions
+from app.domain.reports import ReportAction, ReportConflict, ReportState, allowed_actions
 from app.exports.docx import render_docx, report_docx
 from app.exports.html import render_print_html
 from app.exports.json import render_json
@@ -173,7 +173,9 @@ def new(workstream_id: int):
 # The report page and its lifecycle ----------------------------------------------------------------------------
 
 
-def _detail_page(report: Report, model: ReportModel, return_form: ReturnForm | None = None):
+def _detail_page(
+    report: Report, model: ReportModel, return_form: ReturnForm | None = None, conflict: str | None = None
+):
     actions = allowed_actions(
         report.state,
         current_user.roles_in(report.workstream_id),
@@ -195,7 +197,7 @@ def _detail_page(report: Report, model: ReportModel, return_form: ReturnForm | N
         shown_return_form = ReturnForm(formdata=None)
     sign_off_form = None
     if ReportAction.SIGN_OFF in actions:
-        sign_off_form = SignOffForm(snapshot_id=snapshot.id if snapshot else None)
+        sign_off_form = SignOffForm(formdata=None, snapshot_id=snapshot.id if snapshot else None)
     return render_template(
         "reports/detail.html",
         report=report,
@@ -207,6 +209,7 @@ def _detail_page(report: Report, model: ReportModel, return_form: ReturnForm | N
         return_form=shown_return_form,
         sign_off_form=sign_off_form,
         form=return_form,
+        conflict=conflict,
     )
 
 
@@ -220,11 +223,21 @@ def _link(report: Report) -> str:
     return url_for("reports.detail", report_id=report.id)
 
 
+def _conflict_page(report_id: int, error: ReportConflict):
+    """The report as it now is, with why the step was refused: 409, as someone else moved it first."""
+    db.session.rollback()
+    report, model = _read_or_404(report_id)
+    return _detail_page(report, model, conflict=error.message), 409
+
+
 def _lifecycle(report: Report, run, done: str):
-    """Run one lifecycle step from a button: flash what happened or why not, then back to the report."""
+    """Run one lifecycle step from a button: flash what happened or why not, then back to the report; a step the
+    report has moved past answers 409 with the report as it now is."""
     if ConfirmForm().validate_on_submit():
         try:
             run()
+        except ReportConflict as error:
+            return _conflict_page(report.id, error)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -264,6 +277,8 @@ def return_report(report_id: int):
     if form.validate_on_submit():
         try:
             service.return_report(db.session, current_user, report, form.comments.data)
+        except ReportConflict as error:
+            return _conflict_page(report_id, error)
         except DomainError as error:
             db.session.rollback()
             if error.field != "comments":
@@ -288,6 +303,8 @@ def sign_off(report_id: int):
         except SnapshotIntegrityError:
             db.session.rollback()
             abort(500)
+        except ReportConflict as error:
+            return _conflict_page(report_id, error)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")

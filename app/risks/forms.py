@@ -1,11 +1,11 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
-from app.domain.risk import Impact, Likelihood
+from app.domain.risk import MITIGATION, RISK_DESCRIPTION, RISK_REFERENCE, RISK_TITLE, Impact, Likelihood
 from app.services.risks import REGISTER_FILTERS
-from app.web.forms import PlanDateField
+from app.web.forms import PlainText, PlanDateField
 
 
 class RiskForm(FlaskForm):
@@ -13,10 +13,14 @@ class RiskForm(FlaskForm):
         "Reference",
         description="A short name, unique in this workstream. For example, Resourcing",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the risk reference"), Length(max=100)],
+        validators=[InputRequired(message="Enter the risk reference"), PlainText(RISK_REFERENCE)],
     )
-    title = TextAreaField("Risk", widget=GovTextArea(), validators=[InputRequired(message="Enter the risk")])
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional()])
+    title = TextAreaField(
+        "Risk", widget=GovTextArea(), validators=[InputRequired(message="Enter the risk"), PlainText(RISK_TITLE)]
+    )
+    description = TextAreaField(
+        "Description", widget=GovTextArea(), validators=[Optional(), PlainText(RISK_DESCRIPTION)]
+    )
     likelihood = RadioField(
         "Likelihood of occurrence",
         choices=[(item.value, item.label) for item in Likelihood],
@@ -30,7 +34,7 @@ class RiskForm(FlaskForm):
         validators=[InputRequired(message="Select the impact")],
     )
     owner_id = SelectField("Risk owner", coerce=int, widget=GovSelect(), validators=[Optional()])
-    mitigation = TextAreaField("Mitigation", widget=GovTextArea(), validators=[Optional()])
+    mitigation = TextAreaField("Mitigation", widget=GovTextArea(), validators=[Optional(), PlainText(MITIGATION)])
     mitigation_date = PlanDateField("Date for mitigation", description="For example, 2021-04-30 or April 2021")
     submit = SubmitField("Save risk", widget=GovSubmitInput())
 

@@ -6,17 +6,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import DomainError
-from app.domain.plan import required_text
+from app.domain.plan import (
+    COUNCIL_NAME,
+    MEETING_NAME,
+    PROGRAMME_NAME,
+    WORKSTREAM_NAME,
+    WORKSTREAM_TITLE,
+    required_text,
+)
 from app.domain.rag import Thresholds
 from app.models import BoardMeeting, Programme, User, Workstream
 from app.services import audit
 
 
 def get_or_create_programme(session: Session, actor: User | None, name: str, council_name: str = "") -> Programme:
+    """The programme of that name, made if there is none. Raises DomainError for an empty name, or a name that is
+    not plain text within its limit."""
+    name = required_text(name, "programme", "Enter the programme name", PROGRAMME_NAME)
     programme = session.scalar(select(Programme).where(Programme.name == name))
     if programme is None:
-        programme = Programme(name=required_text(name, "programme", "Enter the programme name"))
-        programme.council_name = council_name
+        programme = Programme(name=name)
+        programme.council_name = COUNCIL_NAME.check(council_name, "council_name")
         session.add(programme)
         session.flush()
         audit.record(session, actor, "programme.created", programme, after={"name": name})
@@ -26,11 +36,13 @@ def get_or_create_programme(session: Session, actor: User | None, name: str, cou
 def create_workstream(
     session: Session, actor: User | None, programme: Programme, name: str, title: str = ""
 ) -> Workstream:
-    """Raises DomainError(field="name") if the programme already has a workstream of that name."""
-    name = required_text(name, "name", "Enter the workstream name")
+    """Raises DomainError(field) if the programme already has a workstream of that name, or for a name or title
+    that is not plain text within its limit."""
+    name = required_text(name, "name", "Enter the workstream name", WORKSTREAM_NAME)
+    title = WORKSTREAM_TITLE.check(title, "title")
     if session.scalar(select(Workstream.id).where(Workstream.programme_id == programme.id, Workstream.name == name)):
         raise DomainError(f"{programme.name} already has a workstream called {name}", field="name")
-    workstream = Workstream(programme_id=programme.id, name=name, title=title.strip())
+    workstream = Workstream(programme_id=programme.id, name=name, title=title)
     session.add(workstream)
     session.flush()
     audit.record(session, actor, "workstream.created", workstream, workstream_id=workstream.id, after={"name": name})
@@ -54,7 +66,9 @@ def update_thresholds(session: Session, actor: User, programme: Programme, thres
 
 
 def add_meeting(session: Session, actor: User | None, programme: Programme, name: str, when: date) -> BoardMeeting:
-    name = required_text(name, "name", "Enter the meeting name")
+    """Add a board meeting. Raises DomainError(field) for an empty or over-long name, no date, or a meeting that is
+    already there."""
+    name = required_text(name, "name", "Enter the meeting name", MEETING_NAME)
     if when is None:
         raise DomainError("Enter the meeting date", field="date")
     if session.scalar(

@@ -6,7 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import DomainError
-from app.domain.plan import normalise_reference, reference_sort_string, required_text
+from app.domain.plan import (
+    MILESTONE_COMMENTS,
+    MILESTONE_TEXT,
+    REMOVAL_REASON,
+    SECTION_TITLE,
+    normalise_reference,
+    reference_sort_string,
+    required_text,
+)
 from app.models import Milestone, Proposal, Section, User, Workstream
 from app.models._base import utcnow
 from app.services import audit
@@ -26,8 +34,8 @@ MILESTONE_FIELDS = [
 
 
 def add_section(session: Session, actor: User, workstream: Workstream, number: int, title: str) -> Section:
-    """Add a numbered theme. Raises DomainError for a taken number or an empty title."""
-    title = required_text(title, "title", "Enter the section title")
+    """Add a numbered theme. Raises DomainError for a taken number, or an empty or over-long title."""
+    title = required_text(title, "title", "Enter the section title", SECTION_TITLE)
     if number is None or number < 1:
         raise DomainError("Enter a section number of 1 or more", field="number")
     if session.scalar(select(Section.id).where(Section.workstream_id == workstream.id, Section.number == number)):
@@ -40,7 +48,8 @@ def add_section(session: Session, actor: User, workstream: Workstream, number: i
 
 
 def update_section(session: Session, actor: User, section: Section, number: int, title: str) -> Section:
-    title = required_text(title, "title", "Enter the section title")
+    """Renumber or retitle a section. Raises DomainError as add_section does."""
+    title = required_text(title, "title", "Enter the section title", SECTION_TITLE)
     if number != section.number and session.scalar(
         select(Section.id).where(Section.workstream_id == section.workstream_id, Section.number == number)
     ):
@@ -68,18 +77,19 @@ def _milestone_values(session: Session, workstream: Workstream, values: dict, ex
         "reference": reference,
         "sort_key": reference_sort_string(reference),
         "section_id": section.id,
-        "text": required_text(values.get("text"), "text", "Enter the milestone"),
+        "text": required_text(values.get("text"), "text", "Enter the milestone", MILESTONE_TEXT),
         "owner_id": values.get("owner_id"),
         "due": values["due"],
         "due_is_month": bool(values.get("due_is_month")),
         "revised_due": revised_due,
         "revised_due_is_month": bool(values.get("revised_due_is_month")) if revised_due else False,
-        "comments": (values.get("comments") or "").strip(),
+        "comments": MILESTONE_COMMENTS.check(values.get("comments"), "comments"),
     }
 
 
 def add_milestone(session: Session, actor: User, workstream: Workstream, values: dict) -> Milestone:
-    """Add a milestone. Raises DomainError(field) for a duplicate reference, missing text, section or date."""
+    """Add a milestone. Raises DomainError(field) for a duplicate reference, missing text, section or date, or a text
+    that is not plain text within its limit."""
     clean = _milestone_values(session, workstream, values, None)
     milestone = Milestone(workstream_id=workstream.id, **clean)
     session.add(milestone)
@@ -138,6 +148,6 @@ def record_imported_completion(
 
 def remove_milestone(session: Session, actor: User | None, milestone: Milestone, reason: str) -> None:
     """Mark removed with a reason (an approved removal proposal, or an imported removal)."""
-    reason = required_text(reason, "reason", "Enter the reason for removal")
+    reason = required_text(reason, "reason", "Enter the reason for removal", REMOVAL_REASON)
     before, after = audit.changes(milestone, ["removed", "removed_reason"], {"removed": True, "removed_reason": reason})
     audit.record(session, actor, "milestone.removed", milestone, milestone_id=milestone.id, before=before, after=after)

@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.domain.dates import format_plan_date
+from app.domain.text import printable
 
 MILESTONES = "milestones"
 RISKS = "risks"
@@ -163,7 +164,8 @@ def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows, first
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        # Text stored before control characters were refused: openpyxl refuses to write them.
+        sheet.append([printable(value) if isinstance(value, str) else value for value in row])
         # Text that looks like a formula ("=HYPERLINK(…)") stays text: never run it, and read it back as written.
         for cell in sheet[sheet.max_row]:
             if cell.data_type == "f":

@@ -140,7 +140,7 @@ def propose(
     """
     state = milestone_state(milestone)
     rules.check_may_propose(actor.id, actor.roles_in(milestone.workstream_id), state, kind)
-    links = split_links(values.links)
+    links = split_links(rules.LINKS.check(values.links, "links"))
     check_link_count(0, len(links))
     files = check_uploads(uploads, max_bytes, scanner)
     proposal = Proposal(milestone_id=milestone.id, kind=kind.value, state="pending", version=1, proposed_by_id=actor.id)
@@ -152,10 +152,10 @@ def propose(
     elif kind is rules.Kind.DATE_CHANGE:
         proposal.reason = rules.check_date_change(values.new_due, state, values.reason)
         proposal.new_due, proposal.new_due_is_month = values.new_due, values.new_due_is_month
-        proposal.note = (values.note or "").strip()
+        proposal.note = rules.NOTE.check(values.note, "note")
     else:
         proposal.reason = rules.check_removal(values.reason)
-        proposal.note = (values.note or "").strip()
+        proposal.note = rules.NOTE.check(values.note, "note")
     _refuse_duplicate(session, milestone, kind)
     session.add(proposal)
     try:
@@ -314,14 +314,14 @@ def add_evidence(
     """
     _settled_conflict(session, actor, proposal)
     rules.check_may_add_evidence(actor.id, proposal.proposed_by_id, proposal.state)
-    links = split_links(links_text)
+    links = split_links(rules.LINKS.check(links_text, "links"))
     if links:
         existing = session.scalar(
             select(func.count(Evidence.id)).where(Evidence.proposal_id == proposal.id, Evidence.kind == "link")
         )
         check_link_count(existing or 0, len(links))
     files = check_uploads(uploads, max_bytes, scanner)
-    note = (note or "").strip()
+    note = rules.NOTE.check(note, "note")
     if not files and not links and not note:
         raise DomainError("Choose a file, enter a link or write a note to add", field=FILES_FIELD)
     seen = proposal.version

@@ -10,21 +10,31 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Role
 from app.domain.rag import Rag
 from app.domain.reports import (
+    INTRODUCTION,
+    NARRATIVES,
+    OVERRIDE_JUSTIFICATION,
+    RAG_REASON,
+    RETURN_COMMENTS,
+    TRANSITIONS,
     Change,
     ReminderDays,
     ReminderKind,
     ReportAction,
+    ReportConflict,
     ReportState,
+    ReportStateError,
     check_reported_rag,
     diff_reports,
     is_override,
+    moved_on,
     needs_reminder,
     reminders_due,
     transition,
@@ -71,6 +81,7 @@ HEADER_FIELDS = [
     "rag_reason",
 ]
 RAG_FIELDS = ["reported_rag", "override_justification"]
+TEXT_RULES = {"introduction": INTRODUCTION, "rag_reason": RAG_REASON, "override_justification": OVERRIDE_JUSTIFICATION}
 PERIODS = (("period_from", "period_to", "reporting period"), ("next_from", "next_to", "next period"))
 # Who may be named as having completed the report.
 COMPLETER_ROLES = (Role.LEAD, Role.OWNER, Role.SPONSOR)
@@ -87,14 +98,71 @@ def possible_completers(session: Session, workstream_id: int) -> list[tuple[int,
     return sorted(((user_id, name) for user_id, name in rows), key=lambda person: person[1])
 
 
+def section_field(section_id: int, name: str) -> str:
+    """The name a section's narrative text goes by in the report's form and in errors about it."""
+    return f"s{section_id}_{name}"
+
+
 def _check(action: ReportAction, report: Report, actor: User) -> ReportState:
-    return transition(
-        action,
-        report.state,
-        actor.roles_in(report.workstream_id),
-        actor_id=actor.id,
-        submitted_by_id=report.submitted_by_id,
-    )
+    """The state ``action`` moves the report to. Raises NotAllowed, or ReportStateError (a conflict) saying who
+    signed the report off and when if that is why."""
+    try:
+        return transition(
+            action,
+            report.state,
+            actor.roles_in(report.workstream_id),
+            actor_id=actor.id,
+            submitted_by_id=report.submitted_by_id,
+        )
+    except ReportStateError:
+        signer = report.signed_off_by
+        raise moved_on(action, report.state, signer.name if signer else None, report.signed_off_at) from None
+
+
+_reports = Report.__table__
+_LATEST_SNAPSHOT = (
+    select(ReportSnapshot.id)
+    .where(ReportSnapshot.report_id == _reports.c.id)
+    .order_by(ReportSnapshot.sequence.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+# Built once. A lifecycle step is one conditional UPDATE: only a report still in the state its reader saw moves,
+# so of two steps at once (two sign-offs, a sign-off and a return) exactly one matches the row. It sets the columns
+# named in the parameters it is executed with. A sign-off also needs the snapshot the sponsor read to be the latest.
+MOVE = update(_reports).where(_reports.c.id == bindparam("report_id"), _reports.c.state == bindparam("source"))
+SIGN = MOVE.where(bindparam("snapshot_id") == _LATEST_SNAPSHOT)
+STALE_SNAPSHOT = "The report was changed and submitted again since you opened it. Read it again before signing off"
+
+
+def _move(
+    session: Session, report: Report, action: ReportAction, values: dict, *, snapshot_id: int | None = None
+) -> None:
+    """Move ``report`` on from the state ``action`` starts from, writing ``values``, in one conditional UPDATE.
+
+    Raises ReportConflict (after rolling back) when it is no longer in that state, or for a sign-off when
+    ``snapshot_id`` is no longer its latest snapshot: someone else moved it first.
+    """
+    params = {"report_id": report.id, "source": TRANSITIONS[action].source.value, **values}
+    statement = MOVE
+    if snapshot_id is not None:
+        statement, params["snapshot_id"] = SIGN, snapshot_id
+    if session.execute(statement, params).rowcount != 1:
+        raise _moved_on(session, report.id, action)
+    # The row now holds what the UPDATE wrote: set those values as loaded rather than reading it back.
+    for key, value in values.items():
+        set_committed_value(report, key, value)
+    session.expire(report, ["submitted_by", "signed_off_by"])
+
+
+def _moved_on(session: Session, report_id: int, action: ReportAction) -> ReportConflict:
+    """Roll back and read the report as it now is, to say what happened to it first."""
+    session.rollback()
+    current = session.get(Report, report_id, options=[joinedload(Report.signed_off_by)], populate_existing=True)
+    if current.state == TRANSITIONS[action].source.value:
+        return ReportConflict(STALE_SNAPSHOT, field="snapshot_id")
+    signer = current.signed_off_by
+    return moved_on(action, current.state, signer.name if signer else None, current.signed_off_at)
 
 
 # Drafting -----------------------------------------------------------------------------------------------------
@@ -203,12 +271,12 @@ def save_report(
     part (a reporting period, the reported RAG) leaves that part unsaved and is returned, while the rest is
     saved; otherwise the first problem is raised before anything changes.
     Raises NotAllowed unless the actor leads the workstream, ReportStateError unless the report is a draft,
-    DomainError(field) for a period ending before it starts, an unknown "completed by", or a RAG other than
-    the computed one without a justification.
+    DomainError(field) for a text that is not plain text within its limit (app.domain.text), a period ending
+    before it starts, an unknown "completed by", or a RAG other than the computed one without a justification.
     """
     _check(ReportAction.EDIT, report, actor)
     values = dict(values)
-    problems: list[DomainError] = []
+    problems: list[DomainError] = _check_texts(values, partial)
     for check in (_check_periods, _check_completed_by, _check_rag):
         try:
             check(session, report, values, today)
@@ -237,6 +305,31 @@ def save_report(
         )
     narratives_changed = _save_narratives(session, actor, report, values.get("narratives") or {})
     return SaveOutcome(bool(after or rag_after or narratives_changed), tuple(problems))
+
+
+def _check_texts(values: dict, partial: bool) -> list[DomainError]:
+    """Clean every text in ``values`` (and its narratives, copied) by its rule, in place. The first problem is
+    raised; with ``partial`` each is returned instead and its text left out of ``values``."""
+    problems: list[DomainError] = []
+
+    def clean(texts: dict, key: str, rule, field: str) -> None:
+        try:
+            texts[key] = rule.check(texts[key], field)
+        except DomainError as error:
+            if not partial:
+                raise
+            problems.append(error)
+            del texts[key]
+
+    for name, rule in TEXT_RULES.items():
+        if name in values:
+            clean(values, name, rule, name)
+    if "narratives" in values:
+        values["narratives"] = {section_id: dict(texts) for section_id, texts in values["narratives"].items()}
+        for section_id, texts in values["narratives"].items():
+            for name in [n for n in texts if n in NARRATIVES]:
+                clean(texts, name, NARRATIVES[name], section_field(section_id, name))
+    return problems
 
 
 def _keys_of(field: str | None) -> list[str]:
@@ -342,8 +435,8 @@ def submit_report(session: Session, actor: User, report: Report, *, now: datetim
     """Submit the draft for sign-off: freeze it as a new snapshot (canonical JSON and its sha256).
 
     The reported RAG is checked again as at the submission date. The sponsor is told.
-    Raises NotAllowed unless the actor leads the workstream, ReportStateError unless it is a draft,
-    DomainError(field="override_justification") if the reported RAG now differs from the computed one
+    Raises NotAllowed unless the actor leads the workstream, ReportStateError (a ReportConflict) unless it is a
+    draft, DomainError(field="override_justification") if the reported RAG now differs from the computed one
     without a justification.
     """
     target = _check(ReportAction.SUBMIT, report, actor)
@@ -352,6 +445,17 @@ def submit_report(session: Session, actor: User, report: Report, *, now: datetim
     rag = document["rag"]
     check_reported_rag(rag["computed"], report.reported_rag, report.override_justification)
     body = canonical_json(document)
+    # Recorded so every reader (previous RAG, overviews) finds what the report states without its snapshot.
+    moved = {
+        "state": target.value,
+        "submitted_at": now,
+        "submitted_by_id": actor.id,
+        "returned_comments": "",
+        "reported_rag": rag["reported"],
+        "updated_at": now,
+    }
+    _move(session, report, ReportAction.SUBMIT, moved)
+    # Numbered after the move: no other submission of this report can run until this one commits.
     sequence = (
         session.scalar(select(func.max(ReportSnapshot.sequence)).where(ReportSnapshot.report_id == report.id)) or 0
     ) + 1
@@ -364,12 +468,6 @@ def submit_report(session: Session, actor: User, report: Report, *, now: datetim
         created_at=now,
     )
     session.add(snapshot)
-    report.state = target.value
-    report.submitted_at = now
-    report.submitted_by_id = actor.id
-    report.returned_comments = ""
-    # Recorded so every reader (previous RAG, overviews) finds what the report states without its snapshot.
-    report.reported_rag = rag["reported"]
     session.flush()
     audit.record(
         session,
@@ -391,38 +489,42 @@ def submit_report(session: Session, actor: User, report: Report, *, now: datetim
 def withdraw_report(session: Session, actor: User, report: Report) -> None:
     """Take a submitted report back to draft before sign-off. The sponsor is told.
 
-    Raises NotAllowed unless the actor leads the workstream, ReportStateError unless it awaits sign-off.
+    Raises NotAllowed unless the actor leads the workstream, ReportStateError (a ReportConflict) unless it awaits
+    sign-off.
     """
     target = _check(ReportAction.WITHDRAW, report, actor)
-    _back_to_draft(session, report, target)
+    _move(session, report, ReportAction.WITHDRAW, _back_to_draft(session, report, target))
     audit.record(
         session, actor, "report.withdrawn", report, before={"state": "awaiting_sign_off"}, after={"state": target.value}
     )
     _tell(session, _people(report, Role.SPONSOR), report, f"was withdrawn by {actor.name}")
 
 
-def _back_to_draft(session: Session, report: Report, target: ReportState) -> None:
-    """A reported RAG that only followed the computed one at submission follows it again in the draft."""
+def _back_to_draft(session: Session, report: Report, target: ReportState) -> dict:
+    """What going back to draft writes. A reported RAG that only followed the computed one at submission follows
+    it again in the draft."""
+    values = {"state": target.value, "updated_at": utcnow()}
     snapshot = latest_snapshot(session, report)
     if snapshot is not None:
         computed = json.loads(verified_body(snapshot))["rag"]["computed"]
         if report.reported_rag == computed and not (report.override_justification or "").strip():
-            report.reported_rag = None
-    report.state = target.value
+            values["reported_rag"] = None
+    return values
 
 
 def return_report(session: Session, actor: User, report: Report, comments: str) -> None:
     """The sponsor sends the report back to draft with comments. The lead is told.
 
-    Raises NotAllowed unless the actor is the workstream's sponsor, ReportStateError unless it awaits
-    sign-off, DomainError(field="comments") without comments.
+    Raises NotAllowed unless the actor is the workstream's sponsor, ReportStateError (a ReportConflict) unless it
+    awaits sign-off, DomainError(field="comments") without comments or for comments that are not plain text
+    within their limit.
     """
     target = _check(ReportAction.RETURN, report, actor)
-    comments = (comments or "").strip()
+    comments = RETURN_COMMENTS.check(comments, "comments")
     if not comments:
         raise DomainError("Enter your comments for the project lead", field="comments")
-    _back_to_draft(session, report, target)
-    report.returned_comments = comments
+    draft = _back_to_draft(session, report, target)
+    _move(session, report, ReportAction.RETURN, {**draft, "returned_comments": comments})
     audit.record(
         session,
         actor,
@@ -452,22 +554,20 @@ def sign_off_report(
 ) -> ReportSnapshot:
     """The sponsor signs off exactly the snapshot they read. The report is then frozen for good. The lead is told.
 
-    Raises NotAllowed unless the actor is the sponsor (and not the submitter), ReportStateError unless it
-    awaits sign-off, DomainError(field="snapshot_id") if the report was resubmitted since the sponsor read it,
-    SnapshotIntegrityError if the snapshot fails its hash check.
+    One conditional UPDATE decides it: of many sign-offs (or a sign-off and a return or withdrawal) at once,
+    exactly one moves the report; the others raise ReportConflict.
+    Raises NotAllowed unless the actor is the sponsor (and not the submitter), ReportStateError (a ReportConflict)
+    unless it awaits sign-off, ReportConflict(field="snapshot_id") if the report was resubmitted since the sponsor
+    read it, SnapshotIntegrityError if the snapshot fails its hash check.
     """
     target = _check(ReportAction.SIGN_OFF, report, actor)
     snapshot = latest_snapshot(session, report)
     if snapshot is None or snapshot.id != snapshot_id:
-        raise DomainError(
-            "The report was changed and submitted again since you opened it. Read it again before signing off",
-            field="snapshot_id",
-        )
+        raise ReportConflict(STALE_SNAPSHOT, field="snapshot_id")
     verified_body(snapshot)
     now = now or utcnow()
-    report.state = target.value
-    report.signed_off_at = now
-    report.signed_off_by_id = actor.id
+    signed = {"state": target.value, "signed_off_at": now, "signed_off_by_id": actor.id, "updated_at": now}
+    _move(session, report, ReportAction.SIGN_OFF, signed, snapshot_id=snapshot.id)
     audit.record(
         session,
         actor,

@@ -12,7 +12,15 @@ from app.domain.errors import DomainError
 from app.domain.permissions import Role
 from app.domain.plan import required_text
 from app.domain.rag import Rag, reference_sort_key
-from app.domain.risk import Impact, Likelihood, mitigation_overdue
+from app.domain.risk import (
+    MITIGATION,
+    RISK_DESCRIPTION,
+    RISK_REFERENCE,
+    RISK_TITLE,
+    Impact,
+    Likelihood,
+    mitigation_overdue,
+)
 from app.models import Membership, Risk, User, Workstream
 from app.services import audit
 
@@ -106,9 +114,7 @@ def possible_owners(session: Session, workstream: Workstream) -> list[User]:
 
 
 def _risk_values(session: Session, workstream: Workstream, values: dict, existing: Risk | None) -> dict:
-    reference = required_text(values.get("reference"), "reference", "Enter the risk reference")
-    if len(reference) > 100:
-        raise DomainError("Risk reference must be 100 characters or fewer", field="reference")
+    reference = required_text(values.get("reference"), "reference", "Enter the risk reference", RISK_REFERENCE)
     clash = session.scalar(select(Risk.id).where(Risk.workstream_id == workstream.id, Risk.reference == reference))
     if clash and (existing is None or clash != existing.id):
         raise DomainError(f"Risk reference {reference} is already used in {workstream.name}", field="reference")
@@ -128,11 +134,11 @@ def _risk_values(session: Session, workstream: Workstream, values: dict, existin
     mitigation_date: date | None = values.get("mitigation_date")
     return {
         "reference": reference,
-        "title": required_text(values.get("title"), "title", "Enter the risk"),
-        "description": (values.get("description") or "").strip(),
+        "title": required_text(values.get("title"), "title", "Enter the risk", RISK_TITLE),
+        "description": RISK_DESCRIPTION.check(values.get("description"), "description"),
         "likelihood": likelihood.value,
         "impact": impact.value,
-        "mitigation": (values.get("mitigation") or "").strip(),
+        "mitigation": MITIGATION.check(values.get("mitigation"), "mitigation"),
         "mitigation_date": mitigation_date,
         "mitigation_date_is_month": bool(values.get("mitigation_date_is_month")) if mitigation_date else False,
         "owner_id": owner_id,
@@ -141,7 +147,7 @@ def _risk_values(session: Session, workstream: Workstream, values: dict, existin
 
 def add_risk(session: Session, actor: User | None, workstream: Workstream, values: dict) -> Risk:
     """Add a risk. Raises DomainError(field) for a duplicate reference, empty title, unknown likelihood or impact,
-    or an owner who is not a member of the workstream."""
+    an owner who is not a member of the workstream, or a text that is not plain text within its limit."""
     clean = _risk_values(session, workstream, values, None)
     risk = Risk(workstream_id=workstream.id, **clean)
     session.add(risk)

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import DomainError
 from app.domain.permissions import Role
+from app.domain.plan import required_text
+from app.domain.text import EMAIL, PASSWORD, PERSON_NAME
 from app.models import Membership, User, Workstream
 from app.services import audit
 
@@ -18,7 +20,9 @@ MIN_PASSWORD_LENGTH = 10
 
 
 def check_password(password: str) -> None:
-    """Raises DomainError(field="password") for a password shorter than MIN_PASSWORD_LENGTH."""
+    """Raises DomainError(field="password") for a password shorter than MIN_PASSWORD_LENGTH, or one that is not
+    plain text within its limit."""
+    PASSWORD.check(password, "password")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password")
 
@@ -79,14 +83,16 @@ def find_by_email(session: Session, email: str) -> User | None:
 def create_user(
     session: Session, actor: User | None, *, email: str, name: str, password: str, is_admin: bool = False
 ) -> User:
-    """Create a user. Raises DomainError(field=…) for a taken email or a short password."""
-    email = email.strip().lower()
+    """Create a user. Raises DomainError(field=…) for a taken email, a short password, or a name, email or password
+    that is not plain text within its limit."""
+    name = required_text(name, "name", "Enter the full name", PERSON_NAME)
+    email = EMAIL.check(email, "email").lower()
     if "@" not in email:
         raise DomainError("Enter an email address in the correct format, like name@example.org", field="email")
     if find_by_email(session, email):
         raise DomainError(f"A user with the email {email} already exists", field="email")
     check_password(password)
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin)
+    user = User(email=email, name=name, password_hash=hash_password(password), is_admin=is_admin)
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.created", user, after={"email": email, "name": user.name, "admin": is_admin})

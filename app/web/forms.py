@@ -12,6 +12,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from app.domain.dates import format_plan_date, parse_plan_date
 from app.domain.errors import DomainError
+from app.domain.text import TextRule, check_text, one_line
 from app.extensions import db
 from app.web.htmx import redirect_after_post
 
@@ -23,8 +24,34 @@ class Choice(NamedTuple):
     text: str
 
 
+class PlainText:
+    """Validator: the field's text meets its ``TextRule`` (no control characters, one line where it must be, within
+    its limit), and the error names the field's label. The service storing the value checks the same rule."""
+
+    def __init__(self, rule: TextRule):
+        self.rule = rule
+
+    def __call__(self, form, field) -> None:
+        value = field.data if isinstance(field.data, str) else ""
+        try:
+            check_text(value, field.name, label=field.label.text, limit=self.rule.limit, multiline=self.rule.multiline)
+        except DomainError as error:
+            raise ValidationError(error.message) from error
+
+
+# A value the page sets rather than the person types (a version, an id, a token): short, one line.
+HIDDEN_VALUE = one_line("Form value", 100)
+# The longest plan date typed ("19 September 2021" or "September 2021" and spaces) with room to spare.
+DATE_TEXT_LIMIT = 40
+
+
 class PlanDateField(StringField):
-    """A date typed as 2021-04-19, 19/04/2021 or "April 2021" (month precision). ``data`` is (date, is_month)."""
+    """A date typed as 2021-04-19, 19/04/2021 or "April 2021" (month precision). ``data`` is (date, is_month).
+
+    A form posted without the field at all (a hand-made request; the proposal form leaves out the other kinds'
+    dates) reads it as blank, except that it never silently clears a date the form was loaded with: that is an
+    error on the field.
+    """
 
     widget = GovTextInput()
 
@@ -38,11 +65,22 @@ class PlanDateField(StringField):
         self.parsed = None
 
     def pre_validate(self, form):
-        text = (self.data or "").strip()
+        self.parsed = None
+        if not self.raw_data and self.object_data and not self.required_message:
+            raise StopValidation(f"Enter the {self.label.text.lower()}, or clear it")
+        try:
+            text = check_text(
+                self.raw_data[0] if self.raw_data else "",
+                self.name,
+                label=self.label.text,
+                limit=DATE_TEXT_LIMIT,
+                multiline=False,
+            )
+        except DomainError as error:
+            raise StopValidation(error.message) from error
         if not text:
             if self.required_message:
                 raise StopValidation(self.required_message)
-            self.parsed = None
             return
         try:
             self.parsed = parse_plan_date(text)

@@ -12,7 +12,7 @@ from app.models import Membership, Proposal
 from app.services.dashboard import OWN_PROPOSALS_SHOWN
 from bench.targets import SQL_BUDGET
 from tests.conftest import parse
-from tests.factories import add_member, make_milestone, make_section
+from tests.factories import add_member, make_milestone, make_section, make_user
 
 START = datetime(2030, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -122,10 +122,10 @@ def test_someone_no_longer_an_owner_no_longer_sees_the_workstreams_proposals(wor
 
 
 def test_an_owner_with_no_proposals_is_told_so(world, login_as):
-    db.session.delete(world.a.evidence)
-    db.session.delete(world.a.proposal)
+    owner = make_user("New Owner")
+    add_member(owner, world.a.workstream, Role.OWNER)
     db.session.commit()
-    page = dashboard(login_as, world.a.owner)
+    page = dashboard(login_as, owner)
     assert page.find("h2", string="My proposals") and page.select_one("#own-proposals-empty")
 
 

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from app.domain.dates import format_plan_date, month_end, parse_plan_date
+from app.domain.dates import format_plan_date, month_end, parse_as_of, parse_plan_date
 
 
 @pytest.mark.parametrize(
@@ -135,3 +135,18 @@ def test_format_plan_date_shows_month_or_day(d, month_only, expected):
 def test_formatted_month_parses_back_to_the_same_month(text):
     parsed, month_only = parse_plan_date(text)
     assert parse_plan_date(format_plan_date(parsed, month_only)) == (parsed, True)
+
+
+def test_an_as_of_date_is_iso_within_the_calendar_the_rag_can_count_in():
+    assert parse_as_of("2021-04-19") == date(2021, 4, 19)
+    assert parse_as_of("1900-01-01") == date(1900, 1, 1)
+    assert parse_as_of("2999-12-31") == date(2999, 12, 31)
+    for text, message in (
+        ("19/04/2021", "as_of must be a date as YYYY-MM-DD"),
+        ("2021-4-19", "as_of must be a date as YYYY-MM-DD"),
+        ("2021-02-30", "that day does not exist"),
+        ("1899-12-31", "between 1900-01-01 and 2999-12-31"),
+        ("9999-12-31", "between 1900-01-01 and 2999-12-31"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            parse_as_of(text)

@@ -1,7 +1,7 @@
 import pytest
 
 from app.domain.errors import DomainError
-from app.domain.text import LINE_LIMIT, check_text, control_character
+from app.domain.text import LINE_LIMIT, TextRule, check_text, control_character, one_line, printable
 
 
 @pytest.mark.parametrize("character", ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9f"])
@@ -36,3 +36,20 @@ def test_surrounding_space_does_not_count_towards_the_limit_and_none_is_empty():
 
 def test_ordinary_unicode_is_plain_text():
     assert control_character("Café – “quoted” £5 🙂") is None
+
+
+def test_a_rule_names_its_label_and_limit_and_one_line_rules_refuse_breaks():
+    rule = TextRule("Reason", 5)
+    assert rule.check(" short ", "reason") == "short"
+    with pytest.raises(DomainError, match=r"Reason must be 5 characters or fewer \(it has 6\)") as raised:
+        rule.check("longer", "reason")
+    assert raised.value.field == "reason"
+    with pytest.raises(DomainError, match="Name must be on one line"):
+        one_line("Name").check("a\tb", "name")
+
+
+def test_printable_keeps_text_tabs_and_line_ends_and_drops_what_exports_cannot_hold():
+    assert printable("Café – “quoted”\tend\r\n") == "Café – “quoted”\tend\r\n"
+    assert printable("a\x00b\x0bc\x1b[1md\x7fe\x85f\ufffeg\ud800h") == "abc[1mdefgh"
+    clean = "nothing to change"
+    assert printable(clean) is clean

@@ -1,21 +1,28 @@
-"""A signed-off report's Word and PDF files are made once and kept by content hash; the board pack's PDF joins the
-kept reports behind its cover. Never another report's file, never an older one, and a damaged one is made again."""
+"""A signed-off report's Word and PDF files are made once and kept under the signed snapshot's sha256, the renderer
+and the format, with their own sha256 recorded; the board pack's PDF joins the kept reports behind its cover. Never
+another report's file, never an older one, never a copy on disk that differs from its record, whatever it looks
+like."""
 
+import hashlib
 import io
+import logging
 from dataclasses import replace
 from datetime import date
 
 import pytest
 from flask import url_for
 from pypdf import PdfReader
+from sqlalchemy import func, select, update
 
 from app.domain.permissions import Role
 from app.exports import cache
 from app.exports import pdf as pdf_export
 from app.exports.pdf import render_pdf
 from app.extensions import db
+from app.models import KeptExport, ReportSnapshot
 from app.services.report_model import build_for_report
 from app.services.reports import create_report, sign_off_report, submit_report
+from tests.conftest import make_test_app
 from tests.factories import add_member, make_milestone, make_section, make_workstream
 from tests.reports.conftest import demo, refresh, sign_off, submit  # noqa: F401  (the demo fixture)
 
@@ -85,8 +92,16 @@ def test_a_signed_off_reports_pdf_and_word_are_made_once_then_served_as_kept(dem
     assert second == first
     assert (draws.count, writes.count) == (1, 1)
     [kept_pdf], [kept_docx] = _kept("pdf"), _kept("docx")
-    assert kept_pdf.read_bytes().endswith(first["pdf"]) and kept_docx.read_bytes().endswith(first["docx"])
+    assert kept_pdf.read_bytes() == first["pdf"] and kept_docx.read_bytes() == first["docx"]
     assert "Business Intelligence" in _pdf_text(first["pdf"])
+    snapshot = db.session.scalar(select(ReportSnapshot.sha256).where(ReportSnapshot.report_id == report.id))
+    records = db.session.scalars(select(KeptExport).order_by(KeptExport.format)).all()
+    assert [(r.snapshot_sha256, r.renderer, r.format) for r in records] == [
+        (snapshot, cache.renderer_version(), "docx"),
+        (snapshot, cache.renderer_version(), "pdf"),
+    ]
+    assert [r.sha256 for r in records] == [hashlib.sha256(first[kind]).hexdigest() for kind in ("docx", "pdf")]
+    assert kept_pdf.name == f"{snapshot}.pdf"
 
 
 def test_a_report_that_is_not_signed_off_is_made_every_time_and_never_kept(demo, login_as, monkeypatch):  # noqa: F811
@@ -113,7 +128,7 @@ def test_each_signed_off_report_has_its_own_file(demo, login_as):  # noqa: F811
 
 
 @pytest.mark.parametrize("damage", ["truncated", "altered", "missing", "empty"])
-def test_a_damaged_or_missing_kept_file_is_made_again(demo, login_as, monkeypatch, damage):  # noqa: F811
+def test_a_damaged_or_missing_copy_is_restored_from_its_record(demo, login_as, monkeypatch, caplog, damage):  # noqa: F811
     report = _signed_off(demo, login_as)
     viewer = login_as(demo.viewer)
     url = url_for("reports.download_pdf", report_id=report.id)
@@ -130,24 +145,80 @@ def test_a_damaged_or_missing_kept_file_is_made_again(demo, login_as, monkeypatc
     else:
         kept.write_bytes(b"")
     draws = _counted(monkeypatch, "app.exports.pdf.draw")
-    assert viewer.get(url).get_data() == body
-    assert draws.count == 1
+    with caplog.at_level(logging.WARNING):
+        assert viewer.get(url).get_data() == body
+    assert draws.count == 0  # the recorded bytes, checked against their sha256
     assert kept.read_bytes() == whole  # whole again
-    assert viewer.get(url).get_data() == body and draws.count == 1
+    assert ("does not match its record" in caplog.text) is (damage != "missing")
+    assert viewer.get(url).get_data() == body and draws.count == 0
 
 
-def test_the_key_changes_with_anything_the_file_shows_and_with_the_renderer(demo, login_as, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize("disguise", ["as it is", "with a check line of its own"])
+def test_a_kept_pdf_swapped_for_another_is_never_served(demo, login_as, caplog, disguise):  # noqa: F811
+    """Another whole, valid paper put in its place (another report's kept PDF, even one that starts with a correct
+    sha256 line of its own, as kept files once did): the right paper is served, and the swap is logged."""
+    business = _signed_off(demo, login_as)
+    youth_justice = _second_signed_off(demo)
+    admin = login_as(demo.admin)
+    right = admin.get(url_for("reports.download_pdf", report_id=business.id)).get_data()
+    other = admin.get(url_for("reports.download_pdf", report_id=youth_justice.id)).get_data()
+    path = next(p for p in _kept("pdf") if p.read_bytes() == right)
+    forged = other if disguise == "as it is" else hashlib.sha256(other).hexdigest().encode() + b"\n" + other
+    path.write_bytes(forged)
+    with caplog.at_level(logging.WARNING):
+        served = admin.get(url_for("reports.download_pdf", report_id=business.id)).get_data()
+    assert served == right
+    text = _pdf_text(served)
+    assert "Business Intelligence highlight report" in text and "Youth Justice" not in text
+    assert f"{path} does not match its record" in caplog.text
+    assert path.read_bytes() == right
+
+
+def test_recorded_bytes_that_fail_their_sha256_are_drawn_again(demo, login_as, monkeypatch, caplog):  # noqa: F811
+    report = _signed_off(demo, login_as)
+    viewer = login_as(demo.viewer)
+    url = url_for("reports.download_pdf", report_id=report.id)
+    right = viewer.get(url).get_data()
+    [kept] = _kept("pdf")
+    kept.write_bytes(b"%PDF-1.7 not this one")
+    db.session.execute(update(KeptExport).values(content=b"%PDF-1.7 nor this one"))
+    db.session.commit()
+    draws = _counted(monkeypatch, "app.exports.pdf.draw")
+    with caplog.at_level(logging.WARNING):
+        assert viewer.get(url).get_data() == right
+    assert draws.count == 1
+    assert "the recorded bytes do not match their sha256 either" in caplog.text
+    db.session.expire_all()
+    [record] = db.session.scalars(select(KeptExport)).all()
+    assert (record.content, kept.read_bytes()) == (right, right)
+
+
+def test_another_app_server_serves_the_recorded_file_without_drawing_it(demo, login_as, monkeypatch, tmp_path):  # noqa: F811
+    report = _signed_off(demo, login_as)
+    first = login_as(demo.viewer).get(url_for("reports.download_pdf", report_id=report.id)).get_data()
+    other_server = make_test_app(db.engine.url.render_as_string(hide_password=False), tmp_path / "other-server")
+    draws = _counted(monkeypatch, "app.exports.pdf.draw")
+    with other_server.app_context():
+        served = other_server.test_client(user=demo.viewer).get(url_for("reports.download_pdf", report_id=report.id))
+        assert served.get_data() == first
+        assert cache.path_for(build_for_report(db.session, report, date.today()), "pdf").read_bytes() == first
+        db.session.remove()
+    assert draws.count == 0
+
+
+def test_a_file_is_drawn_again_for_another_renderer_or_signer_and_replaces_its_record(demo, login_as, monkeypatch):  # noqa: F811
     report = _signed_off(demo, login_as)
     model = build_for_report(db.session, report, date(2030, 1, 1))
-    key = cache.cache_key(model, "pdf")
-    assert cache.cache_key(build_for_report(db.session, report, date(2031, 1, 1)), "pdf") == key
-    renamed_signer = replace(model, signed_off=replace(model.signed_off, by="Someone Else"))
-    other_milestone = replace(model, sections=(replace(model.sections[0], title="Another title"), *model.sections[1:]))
-    assert cache.cache_key(renamed_signer, "pdf") != key
-    assert cache.cache_key(other_milestone, "pdf") != key
-    assert cache.cache_key(model, "docx") != key
-    monkeypatch.setattr(cache, "renderer_version", lambda: "another renderer")
-    assert cache.cache_key(model, "pdf") != key
+    assert cache.view_sha256(build_for_report(db.session, report, date(2031, 1, 1))) == cache.view_sha256(model)
+    first = cache.kept(model, "pdf", lambda: b"%PDF drawn first")
+    assert cache.kept(model, "pdf", lambda: b"%PDF never drawn") == first
+    renamed = replace(model, signed_off=replace(model.signed_off, by="Someone Else"))
+    assert cache.kept(renamed, "pdf", lambda: b"%PDF with the new name") == b"%PDF with the new name"
+    monkeypatch.setattr(cache, "renderer_version", lambda: "f" * 64)
+    assert cache.kept(renamed, "pdf", lambda: b"%PDF by another renderer") == b"%PDF by another renderer"
+    [record] = db.session.scalars(select(KeptExport)).all()
+    assert (record.renderer, record.content) == ("f" * 64, b"%PDF by another renderer")
+    assert db.session.scalar(select(func.count(KeptExport.id))) == 1
 
 
 def test_the_renderer_version_follows_the_export_code(tmp_path, monkeypatch):

@@ -1,77 +1,19 @@
 """Many requests at once against a real threaded server and the configured database (SQLite, or PostgreSQL when
 TEST_DATABASE_URL is set): one decision, whoever clicks, however often."""
 
-import threading
 from datetime import date, timedelta
-from http.cookiejar import CookieJar
-from urllib.error import HTTPError
-from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 import pytest
 from flask import url_for
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from app.models import AuditEvent, Evidence, Milestone, Notification, Proposal
-from tests.factories import PASSWORD, make_member
+from tests.factories import make_member
+from tests.live_server import Browser, all_at_once
 
 pytestmark = pytest.mark.concurrency
 
 REQUESTS_PER_DECIDER = 8
-
-
-class _NoRedirect(HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """One signed-in person talking to the server over HTTP, with their own cookies."""
-
-    def __init__(self, base: str, email: str):
-        self.base = base
-        self.opener = build_opener(HTTPCookieProcessor(CookieJar()), _NoRedirect())
-        status, _ = self.post("/auth/sign-in", {"email": email, "password": PASSWORD})
-        assert status == 303, f"could not sign in as {email}"
-
-    def post(self, path: str, data: dict, headers: dict | None = None) -> tuple[int, str]:
-        # Only ever the loopback test server started by the fixture below.
-        request = Request(self.base + path, data=urlencode(data).encode(), headers=headers or {}, method="POST")  # noqa: S310
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                return response.status, response.read().decode()
-        except HTTPError as error:
-            return error.code, error.read().decode()
-
-
-@pytest.fixture
-def server(app):
-    """The app served on a free loopback port by a threaded server, stopped after the test."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=30)
-
-
-def _all_at_once(calls) -> list:
-    """Run every call in its own thread, released together by a barrier; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait(timeout=30)
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(not t.is_alive() for t in threads), "a request did not finish"
-    return results
 
 
 def _count(db, action: str) -> int:
@@ -92,7 +34,7 @@ def test_two_deciders_clicking_many_times_make_exactly_one_decision(world, serve
                 form = {"decision": "reject", "version": "1", "reason": "Not enough evidence"}
             calls.append(lambda browser=browser, form=form: browser.post(path, form))
 
-    results = _all_at_once(calls)
+    results = all_at_once(calls)
 
     statuses = sorted(status for status, _ in results)
     assert statuses.count(303) == 1, statuses
@@ -121,7 +63,7 @@ def test_new_evidence_racing_decisions_never_lets_an_unseen_version_be_approved(
     calls = [lambda: lead.post(decide, {"decision": "approve", "version": "1"}) for _ in range(6)]
     calls.append(lambda: owner.post(add, {"links": "https://example.org/signed-register"}))
 
-    results = _all_at_once(calls)
+    results = all_at_once(calls)
 
     decisions, evidence_added = results[:-1], results[-1]
     db.session.expire_all()
@@ -155,7 +97,7 @@ def test_the_same_proposal_sent_many_times_at_once_is_stored_once(world, server,
         "note": "Done",
         "links": "https://example.org/evidence",
     }
-    results = _all_at_once([lambda: owner.post(path, form) for _ in range(10)])
+    results = all_at_once([lambda: owner.post(path, form) for _ in range(10)])
 
     statuses = [status for status, _ in results]
     assert statuses.count(303) == 1, statuses

@@ -1,5 +1,6 @@
 """Proposing, adding evidence, withdrawing and deciding through the pages, as each person would."""
 
+import hashlib
 from datetime import date, datetime, timedelta
 
 from flask import url_for
@@ -349,8 +350,18 @@ def test_deciding_from_the_queue_without_javascript_redirects_back_to_it(world, 
 
 
 def test_members_download_evidence_as_an_attachment(world, login_as, db):
-    evidence = world.a.evidence
-    evidence.filename = "Minutes 12.04.2021.pdf"
+    # Evidence never changes once stored: a file of its own with the name to check.
+    evidence = Evidence(
+        proposal_id=world.a.proposal.id,
+        kind="file",
+        filename="Minutes 12.04.2021.pdf",
+        media_type="text/plain",
+        size=5,
+        sha256=hashlib.sha256(b"hello").hexdigest(),
+        content=b"hello",
+        uploaded_by_id=world.a.owner.id,
+    )
+    db.session.add(evidence)
     db.session.commit()
     response = login_as(world.a.viewer).get(url_for("proposals.download_evidence", evidence_id=evidence.id))
     assert response.status_code == 200

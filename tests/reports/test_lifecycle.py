@@ -99,11 +99,14 @@ def test_signing_off_refuses_a_stale_snapshot(demo, login_as):
     lead.post(url_for("reports.withdraw", report_id=demo.report.id))
     submit(lead, demo.report)
     response = sponsor.post(url_for("reports.sign_off", report_id=demo.report.id), data={"snapshot_id": first})
-    assert response.status_code == 303
+    assert response.status_code == 409
     assert refresh(demo.report).state == "awaiting_sign_off"
     assert [s.sequence for s in snapshots(demo.report)] == [1, 2]
-    page = parse(sponsor.get(url_for("reports.detail", report_id=demo.report.id)))
-    assert "submitted again since you opened it" in page.select_one(".govuk-notification-banner").get_text()
+    page = parse(response)
+    assert "submitted again since you opened it" in page.select_one("#report-conflict").get_text()
+    assert page.title.get_text().startswith("Error: ")
+    # The page offers the snapshot now awaiting sign-off.
+    assert page.select_one("input[name=snapshot_id]")["value"] == str(snapshots(demo.report)[-1].id)
 
 
 def test_nobody_signs_off_their_own_submission(demo, login_as):
@@ -146,20 +149,31 @@ def test_the_lead_withdraws_before_sign_off_and_can_edit_again(demo, login_as):
     assert _events(demo.report, "report.withdrawn")
 
 
-def test_wrong_state_actions_are_refused_with_a_message(demo, login_as):
+def test_wrong_state_actions_are_refused_with_409_and_why(demo, login_as):
     lead, sponsor = login_as(demo.lead), login_as(demo.sponsor)
-    assert lead.post(url_for("reports.withdraw", report_id=demo.report.id)).status_code == 303
-    assert sign_off(sponsor, demo.report).status_code == 303
+    withdrawn = lead.post(url_for("reports.withdraw", report_id=demo.report.id))
+    assert withdrawn.status_code == 409
+    assert "Only a report awaiting sign-off can be withdrawn: it is draft now" in parse(withdrawn).select_one(
+        "#report-conflict"
+    ).get_text(" ", strip=True)
+    assert sign_off(sponsor, demo.report).status_code == 409
     assert refresh(demo.report).state == "draft"
     submit(lead, demo.report)
     sign_off(sponsor, demo.report)
-    for response in (submit(lead, demo.report), lead.post(url_for("reports.withdraw", report_id=demo.report.id))):
-        assert response.status_code == 303
+    responses = {
+        "submit": submit(lead, demo.report),
+        "withdraw": lead.post(url_for("reports.withdraw", report_id=demo.report.id)),
+        "return": sponsor.post(url_for("reports.return_report", report_id=demo.report.id), data={"comments": "Late"}),
+        "sign-off": sign_off(sponsor, demo.report),
+    }
+    assert {name: r.status_code for name, r in responses.items()} == dict.fromkeys(responses, 409)
     assert refresh(demo.report).state == "signed_off"
-    page = parse(lead.get(url_for("reports.detail", report_id=demo.report.id)))
-    banners = " ".join(b.get_text() for b in page.select(".govuk-notification-banner"))
-    assert "Only a draft report can be submitted" in banners
-    assert "Only a report awaiting sign-off can be withdrawn" in banners
+    said = {name: parse(r).select_one("#report-conflict").get_text(" ", strip=True) for name, r in responses.items()}
+    assert "Only a draft report can be submitted" in said["submit"]
+    assert "Only a report awaiting sign-off can be withdrawn" in said["withdraw"]
+    assert "Only a report awaiting sign-off can be returned" in said["return"]
+    for text in said.values():
+        assert f"signed off by {demo.sponsor.name} on" in text
 
 
 def test_the_sponsor_is_shown_what_changed_since_submission(demo, login_as):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.domain.dates import format_plan_date
 from app.domain.reports import ReportState
+from app.domain.text import printable
 from app.models import BoardMeeting, Report, Workstream
 from app.services.report_model.live import previous_rag_for
 from app.services.report_model.model import ReportModel
@@ -60,16 +61,20 @@ def build_board_pack(session: Session, meeting: BoardMeeting, workstream_ids: se
             .options(joinedload(Report.signed_off_by), joinedload(Report.meeting))
         )
     }
-    pack = BoardPack(programme.name, programme.council_name or "", meeting.name, meeting.date)
+    pack = BoardPack(
+        printable(programme.name), printable(programme.council_name or ""), printable(meeting.name), meeting.date
+    )
     for workstream in workstreams:
         if workstream_ids is not None and workstream.id not in workstream_ids:
             continue
         report = reports.get(workstream.id)
         if report is not None and report.state == ReportState.SIGNED_OFF.value:
             model = from_snapshot(session, report)
-            pack.entries.append(BoardPackEntry(workstream.name, model.rag.previous, model.rag.reported, model))
+            pack.entries.append(
+                BoardPackEntry(printable(workstream.name), model.rag.previous, model.rag.reported, model)
+            )
         else:
             pack.entries.append(
-                BoardPackEntry(workstream.name, previous_rag_for(session, workstream.id, meeting.date), None)
+                BoardPackEntry(printable(workstream.name), previous_rag_for(session, workstream.id, meeting.date), None)
             )
     return pack

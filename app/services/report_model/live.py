@@ -1,5 +1,9 @@
 """Building a report's view-model from live data: the plan as at a date, the report's narrative, the previous RAG,
-the workstream's sponsor and lead."""
+the workstream's sponsor and lead.
+
+Its text is ``printable`` (app.domain.text): a control character stored before the database refused them never
+reaches an output, where Word, the workbook or the PDF would fail on it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from app.domain.dates import format_plan_date
 from app.domain.permissions import Role
 from app.domain.rag import report_as_of
 from app.domain.reports import ReportState, is_override, previous_rag, reported_rag
+from app.domain.text import printable
 from app.models import BoardMeeting, Membership, Report, SectionNarrative, User, Workstream
 from app.services.plan_view import load_plan
 from app.services.report_model.model import (
@@ -42,7 +47,7 @@ def _sponsor_and_lead(session: Session, workstream_id: int) -> tuple[str | None,
     names: dict[str, list[str]] = {Role.SPONSOR.value: [], Role.LEAD.value: []}
     for role, name in session.execute(_SPONSOR_AND_LEAD, {"workstream_id": workstream_id}):
         names[role].append(name)
-    sponsors, leads = (", ".join(sorted(people)) or None for people in names.values())
+    sponsors, leads = (printable(", ".join(sorted(people))) or None for people in names.values())
     return sponsors, leads
 
 
@@ -50,7 +55,7 @@ def _comments(milestone) -> str:
     text = milestone.comments or ""
     if milestone.removed and milestone.removed_reason and milestone.removed_reason not in text:
         text = f"{text} {milestone.removed_reason}".strip()
-    return text
+    return printable(text)
 
 
 def previous_rag_for(session: Session, workstream_id: int, before: date) -> str | None:
@@ -174,24 +179,24 @@ def build_live(
     sections = []
     for section_rows in plan.sections:
         narrative = narratives.get(section_rows.section.id)
-        texts = {name: (getattr(narrative, name) or "") if narrative else "" for name in NARRATIVE_FIELDS}
+        texts = {name: printable(getattr(narrative, name) or "") if narrative else "" for name in NARRATIVE_FIELDS}
         sections.append(
             SectionPart(
                 number=section_rows.section.number,
-                title=section_rows.section.title,
+                title=printable(section_rows.section.title),
                 milestones=tuple(_milestone_line(row) for row in section_rows.rows),
                 **texts,
             )
         )
     risks = tuple(
         RiskLine(
-            reference=r.reference,
-            risk=r.title,
+            reference=printable(r.reference),
+            risk=printable(r.title),
             likelihood=r.likelihood.lower(),
             impact=r.impact.lower(),
             score=r.score,
             rating=r.rating.value,
-            mitigation=r.mitigation or "",
+            mitigation=printable(r.mitigation or ""),
             mitigation_date=r.mitigation_date,
             mitigation_date_label=r.mitigation_date_label,
             status="closed" if r.closed else "open",
@@ -208,27 +213,27 @@ def build_live(
         computed=computed.value,
         reported=reported_rag(computed, chosen).value,
         previous=previous,
-        reason=(report.rag_reason or "") if report else "",
-        reasons=tuple(reason.text for reason in plan.assessment.reasons),
-        override_justification=(report.override_justification or "")
+        reason=printable(report.rag_reason or "") if report else "",
+        reasons=tuple(printable(reason.text) for reason in plan.assessment.reasons),
+        override_justification=printable(report.override_justification or "")
         if report and is_override(computed, chosen)
         else "",
     )
     programme = workstream.programme
     return ReportModel(
-        programme=programme.name,
-        council=programme.council_name or "",
-        workstream=workstream.name,
-        title=workstream.title or "",
+        programme=printable(programme.name),
+        council=printable(programme.council_name or ""),
+        workstream=printable(workstream.name),
+        title=printable(workstream.title or ""),
         sponsor=sponsor,
         lead=lead,
-        meeting_name=meeting.name if meeting else None,
+        meeting_name=printable(meeting.name) if meeting else None,
         meeting_date=meeting.date if meeting else None,
         as_of=as_of,
         state=state,
         rag=rag,
-        completed_by=report.completed_by.name if report and report.completed_by else "",
-        introduction=(report.introduction or "") if report else "",
+        completed_by=printable(report.completed_by.name) if report and report.completed_by else "",
+        introduction=printable(report.introduction or "") if report else "",
         period=_period(report, "period") if report else Period("", ""),
         next_period=_period(report, "next") if report else Period("", ""),
         sections=tuple(sections),
@@ -249,9 +254,9 @@ def _milestone_line(row) -> MilestoneLine:
     complete = status == "complete"
     owner = m.owner
     return MilestoneLine(
-        reference=m.reference,
-        milestone=m.text,
-        owner=owner.name if owner else None,
+        reference=printable(m.reference),
+        milestone=printable(m.text),
+        owner=printable(owner.name) if owner else None,
         due=m.due,
         due_label=m.due_label,
         revised_due=m.revised_due,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.reports import ReportState
+from app.domain.text import printable
 from app.models import Report, ReportSnapshot
 from app.services.report_model.document import from_document, sha256_of, to_document
 from app.services.report_model.live import ReportExtras, build_live, draft_as_of, submission_as_of
@@ -53,6 +55,32 @@ def verified_body(snapshot: ReportSnapshot) -> str:
     return body
 
 
+# What a stored document's text may hold that ``printable`` removes: a \u escape, a \b or \f (or innocent text such
+# as a backslash before a "b"), or a DEL, C1 or non-character written out as itself.
+_MAYBE_UNPRINTABLE = re.compile(r"\\[ubf]|[\x7f-\x9f\ufffe\uffff]")
+
+
+def printable_json(body: str):
+    """The document ``body`` holds, every key and text in it ``printable``. A body with nothing that could need
+    it (every document written since the rule) is read as it is."""
+    if not _MAYBE_UNPRINTABLE.search(body):
+        return json.loads(body)
+    return json.loads(body, object_hook=_printable_object)
+
+
+def _printable_object(document: dict) -> dict:
+    return {
+        printable(key): (
+            printable(value)
+            if isinstance(value, str)
+            else [printable(v) if isinstance(v, str) else v for v in value]
+            if isinstance(value, list)
+            else value
+        )
+        for key, value in document.items()
+    }
+
+
 def from_snapshot(session: Session, report: Report) -> ReportModel:
     """A submitted or signed-off report from the snapshot taken at submission, with its current state.
 
@@ -64,14 +92,14 @@ def from_snapshot(session: Session, report: Report) -> ReportModel:
         raise SnapshotIntegrityError(f"Report {report.id} has no snapshot")
     body = verified_body(snapshot)
     try:
-        model = from_document(json.loads(body), report_id=report.id)
+        model = from_document(printable_json(body), report_id=report.id)
     except (KeyError, TypeError, ValueError) as error:
         log.error("report snapshot %s cannot be read: %r", snapshot.id, error)
         raise SnapshotIntegrityError(f"Report snapshot {snapshot.id} cannot be read") from error
     signed = None
     if report.state == ReportState.SIGNED_OFF.value:
         signed = SignedOff(
-            by=report.signed_off_by.name if report.signed_off_by else "",
+            by=printable(report.signed_off_by.name) if report.signed_off_by else "",
             at=report.signed_off_at,
             sha256=snapshot.sha256,
         )
