@@ -460,7 +460,9 @@ def _apply_to_milestone(session: Session, actor: User, proposal: Proposal, miles
         new_due=proposal.new_due,
         new_due_is_month=proposal.new_due_is_month,
         reason=proposal.reason,
+        note=proposal.note,
     )
+    # The comment replaced is kept in the event's ``before``: the milestone's history shows it.
     before, after = audit.changes(milestone, list(new_values), new_values)
     action, summary = {
         rules.Kind.COMPLETION: ("milestone.completed", f"Milestone complete on {milestone.completed_on_label}"),
