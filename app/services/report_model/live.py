@@ -12,6 +12,7 @@ from sqlalchemy.sql import ColumnElement
 
 from app.domain.dates import format_plan_date
 from app.domain.permissions import Role
+from app.domain.proposals import paper_comments
 from app.domain.rag import report_as_of
 from app.domain.reports import ReportState, is_override, previous_rag, reported_rag
 from app.models import BoardMeeting, Membership, Report, SectionNarrative, User, Workstream
@@ -236,6 +237,7 @@ def _milestone_line(row) -> MilestoneLine:
     m, assessment = row.milestone, row.assessment
     status = assessment.status.value
     complete = status == "complete"
+    recorded_at_import = complete and row.recorded_at_import
     owner = m.owner
     return MilestoneLine(
         reference=m.reference,
@@ -250,8 +252,9 @@ def _milestone_line(row) -> MilestoneLine:
         status=status,
         rag=assessment.rag.value if assessment.rag else None,
         label=assessment.label,
-        comments=_comments(m),
+        comments=paper_comments(_comments(m), recorded_at_import),
         status_text=assessment.status_text,
+        recorded_at_import=recorded_at_import,
     )
 
 
