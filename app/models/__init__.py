@@ -4,12 +4,13 @@ from app.models.audit import AuditEvent, Notification, OutboxEmail
 from app.models.imports import PendingImport
 from app.models.plan import Milestone, Programme, Section, Workstream
 from app.models.proposal import Evidence, Proposal
-from app.models.report import BoardMeeting, Report, ReportSnapshot, SectionNarrative
+from app.models.report import BoardDecision, BoardMeeting, Report, ReportSnapshot, SectionNarrative
 from app.models.risk import Risk
 from app.models.user import Membership, User
 
 __all__ = [
     "AuditEvent",
+    "BoardDecision",
     "BoardMeeting",
     "Evidence",
     "Membership",

@@ -13,15 +13,12 @@ from sqlalchemy.orm import Session
 
 from app.domain.reports import ReportState
 from app.models import Report, ReportSnapshot
-from app.services.report_model.document import from_document, sha256_of, to_document
+from app.services.report_model.document import from_document, to_document
+from app.services.report_model.integrity import SnapshotIntegrityError, verified_body
 from app.services.report_model.live import ReportExtras, build_live, draft_as_of, submission_as_of
 from app.services.report_model.model import ReportModel, Signature, SignedOff
 
 log = logging.getLogger(__name__)
-
-
-class SnapshotIntegrityError(Exception):
-    """A stored snapshot's body no longer matches its sha256: it must not be served."""
 
 
 def latest_snapshot(session: Session, report: Report) -> ReportSnapshot | None:
@@ -31,26 +28,6 @@ def latest_snapshot(session: Session, report: Report) -> ReportSnapshot | None:
         .order_by(ReportSnapshot.sequence.desc())
         .limit(1)
     )
-
-
-def verified_body(snapshot: ReportSnapshot) -> str:
-    """The snapshot's body after checking it against its sha256.
-
-    Raises SnapshotIntegrityError (and logs it) on a mismatch: tampered content is never served.
-    """
-    body = snapshot.body
-    actual = sha256_of(body)
-    if actual != snapshot.sha256:
-        log.error(
-            "report snapshot %s (report %s, sequence %s) fails its hash check: stored sha256 %s, body hashes to %s",
-            snapshot.id,
-            snapshot.report_id,
-            snapshot.sequence,
-            snapshot.sha256,
-            actual,
-        )
-        raise SnapshotIntegrityError(f"Report snapshot {snapshot.id} does not match its sha256")
-    return body
 
 
 def from_snapshot(session: Session, report: Report) -> ReportModel:
