@@ -86,3 +86,32 @@ class ReturnForm(FlaskForm):
 class SignOffForm(FlaskForm):
     snapshot_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     submit = SubmitField("Sign off this report", widget=GovSubmitInput())
+
+
+class DecisionForm(FlaskForm):
+    """A decision needed from the board, and (once the board has given it) its answer. Each decision on the page
+    has its own prefix, so its fields keep their own ids."""
+
+    text = TextAreaField(
+        "Decision needed from the board",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the decision the board is asked to make")],
+    )
+    outcome = TextAreaField(
+        "The board's answer",
+        description="Record it on the report for the meeting after the board gave it. Later reports no longer "
+        "carry the decision.",
+        widget=GovTextArea(),
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+
+
+class NewDecisionForm(FlaskForm):
+    text = TextAreaField(
+        "Decision needed from the board",
+        description="It stays on every later report until you record the board's answer.",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the decision the board is asked to make")],
+    )
+    submit = SubmitField("Add the decision", widget=GovSubmitInput())

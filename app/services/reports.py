@@ -33,6 +33,7 @@ from app.models import (
     AuditEvent,
     BoardMeeting,
     Membership,
+    Milestone,
     Report,
     ReportSnapshot,
     Section,
@@ -485,14 +486,23 @@ def sign_off_report(
 def changes_since_submission(session: Session, report: Report, today: date) -> tuple[Change, ...]:
     """What changed in live data since the report was submitted: computed RAG, milestones and risks.
 
-    Live data is read as at today, never later than the meeting. Empty for a draft.
+    Live data is read as at today, never later than the meeting. A completion approved for a date after that
+    (a month counting as its last day) is explained rather than shown as an open milestone. Empty for a draft.
     Raises SnapshotIntegrityError if the snapshot fails its hash check.
     """
     if not ReportState(report.state).frozen:
         return ()
+    as_of = draft_as_of(report, today)
     submitted = to_contract(from_snapshot(session, report))
-    live = to_contract(build_live(session, report.workstream, draft_as_of(report, today), report=report))
-    return diff_reports(submitted, live)
+    live = to_contract(build_live(session, report.workstream, as_of, report=report, board_sections=False))
+    later = session.execute(
+        select(Milestone.reference, Milestone.completed_on, Milestone.completed_on_is_month).where(
+            Milestone.workstream_id == report.workstream_id,
+            Milestone.removed.is_(False),
+            Milestone.completed_on > as_of,
+        )
+    )
+    return diff_reports(submitted, live, {reference: (on, is_month) for reference, on, is_month in later})
 
 
 def reports_for(session: Session, workstream_id: int) -> list[Report]:
