@@ -262,7 +262,7 @@ def _explain_completions(
         if is_month:
             when = (
                 f"in {format_plan_date(completed_on, True)}, which counts as "
-                f"{format_plan_date(completed_on, False)} (a month counts as its last day)"
+                f"{format_plan_date(completed_on, False)} (a month counts as its last day),"
             )
         else:
             when = f"on {format_plan_date(completed_on, False)}"
