@@ -608,7 +608,10 @@ def report_json(report_id: int):
 @permission_required(Permission.VIEW_LIVE_REPORT)
 def live_json(workstream_id: int):
     workstream = get_workstream_or_404(workstream_id, need=Permission.VIEW_LIVE_REPORT)
-    model = build_live(db.session, workstream, as_of_arg())
+    try:
+        model = build_live(db.session, workstream, as_of_arg())
+    except SnapshotIntegrityError:  # the previous signed-off paper fails its hash check
+        abort(500)
     return _download(render_json(model), "application/json", _filename(model, "json"), inline=True)
 
 

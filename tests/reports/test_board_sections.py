@@ -3,6 +3,7 @@ approved facts between the previous signed-off paper and this one, and the decis
 lead writes and each later paper carries until the board's answer is recorded. Both frozen at submission."""
 
 import json
+import logging
 from datetime import UTC, date, datetime
 
 import pytest
@@ -19,6 +20,8 @@ from app.services.report_model import build_for_report, latest_snapshot
 from tests.conftest import parse
 from tests.factories import make_workstream
 from tests.proposals.evidence_corpus import PDF
+from tests.reports.conftest import refresh
+from tests.reports.test_freeze import _tamper
 
 APRIL_SUBMITTED = datetime(2021, 4, 16, 9, 0, tzinfo=UTC)
 MAY = date(2021, 5, 17)
@@ -255,3 +258,15 @@ def test_decisions_change_only_on_a_draft_and_only_their_own_workstreams(demo, l
     assert _save(lead, demo.report, decision.id, "Changed").status_code == 303
     assert _fresh(decision).text == "Agree the protocol"
     assert db.session.scalar(select(BoardDecision).where(BoardDecision.text == "Late")) is None
+
+
+def test_a_tampered_previous_paper_is_never_compared_against(demo, login_as, caplog):
+    _sign(demo, demo.report, APRIL_SUBMITTED)
+    may = _report_for(demo, MAY)
+    _tamper(refresh(demo.report))
+    lead = login_as(demo.lead)
+    with caplog.at_level(logging.ERROR):
+        assert lead.get(url_for("reports.detail", report_id=may.id)).status_code == 500
+        live = url_for("reports.live_json", workstream_id=demo.workstream.id, as_of=MAY_TODAY.isoformat())
+        assert lead.get(live).status_code == 500
+    assert "fails its hash check" in caplog.text
