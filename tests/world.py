@@ -6,7 +6,7 @@ from datetime import date
 
 from app.domain.permissions import Role
 from app.extensions import db
-from app.models import BoardMeeting, Evidence, Proposal, Report, ReportSnapshot, SectionNarrative
+from app.models import BoardDecision, BoardMeeting, Evidence, Proposal, Report, ReportSnapshot, SectionNarrative
 from tests.factories import (
     make_member,
     make_milestone,
@@ -33,6 +33,7 @@ class Side:
     report: object
     snapshot: object
     people: dict = field(default_factory=dict)
+    decision: object = None
 
 
 @dataclass
@@ -84,7 +85,14 @@ def _side(programme, meeting, name: str) -> Side:
     snapshot = ReportSnapshot(
         report_id=report.id, sequence=1, body="{}", sha256="0" * 64, created_by_id=people["lead"].id
     )
-    db.session.add(snapshot)
+    decision = BoardDecision(
+        workstream_id=workstream.id,
+        raised_on_report_id=report.id,
+        text=f"Agree the {name} data sharing protocol",
+        outcome="",
+        created_by_id=people["lead"].id,
+    )
+    db.session.add_all([snapshot, decision])
     db.session.flush()
     return Side(
         workstream,
@@ -100,6 +108,7 @@ def _side(programme, meeting, name: str) -> Side:
         report,
         snapshot,
         people,
+        decision,
     )
 
 

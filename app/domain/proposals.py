@@ -215,6 +215,10 @@ def conflict_for(state: str, version: int, seen_version: int, decided_by: str | 
     )
 
 
+# The words the paper adds to a milestone completed by a completion recorded at import, which has no evidence.
+RECORDED_AT_IMPORT = "Recorded at import, no evidence"
+
+
 def milestone_changes(
     kind: Kind,
     milestone: MilestoneState,
@@ -224,19 +228,48 @@ def milestone_changes(
     new_due: date | None = None,
     new_due_is_month: bool = False,
     reason: str = "",
+    note: str = "",
+    imported: bool = False,
 ) -> dict:
-    """The milestone fields an approved proposal sets.
+    """The milestone fields an approved proposal sets: its fact, and the comment the paper shows beside it.
 
-    Completion → ``completed_on``; date change → revised date, with the reason added to the comments; removal →
-    removed with the reason.
+    Completion → ``completed_on`` and the comment "Completed 12 April 2021: <note>" ("Completed in April 2021: …"
+    for a month); date change → the revised date and "Revised to 30 June 2021: <reason>"; removal → removed with
+    its reason and "Removed: <reason>". The comment replaces the one before (the caller's audit event keeps that).
+    A completion or removal recorded at import keeps the comment imported with it: the file's own words.
     """
     if kind is Kind.COMPLETION:
-        return {"completed_on": completion_date, "completed_on_is_month": completion_is_month}
-    if kind is Kind.DATE_CHANGE:
-        line = f"Revised to {format_plan_date(new_due, new_due_is_month)}: {reason}"
-        comments = f"{milestone.comments.rstrip()}\n{line}" if milestone.comments.strip() else line
-        return {"revised_due": new_due, "revised_due_is_month": new_due_is_month, "comments": comments}
-    return {"removed": True, "removed_reason": reason}
+        changes = {"completed_on": completion_date, "completed_on_is_month": completion_is_month}
+        line = f"Completed {_dated(completion_date, completion_is_month)}"
+        text = note
+    elif kind is Kind.DATE_CHANGE:
+        changes = {"revised_due": new_due, "revised_due_is_month": new_due_is_month}
+        line = f"Revised to {format_plan_date(new_due, new_due_is_month)}"
+        text = reason
+    else:
+        changes = {"removed": True, "removed_reason": reason}
+        line, text = "Removed", reason
+    if not imported:
+        changes["comments"] = f"{line}: {text.strip()}" if text.strip() else line
+    return changes
+
+
+def _dated(value: date | None, is_month: bool) -> str:
+    """ "12 April 2021", or "in April 2021" for a month."""
+    label = format_plan_date(value, is_month)
+    return f"in {label}" if is_month else label
+
+
+def paper_comments(comments: str, recorded_at_import: bool) -> str:
+    """A milestone's comments as the paper prints them: a completion recorded at import says so, after the
+    comment imported with it."""
+    if not recorded_at_import:
+        return comments
+    comments = comments.strip()
+    if not comments:
+        return f"{RECORDED_AT_IMPORT}."
+    separator = " " if comments.endswith((".", "!", "?")) else ". "
+    return f"{comments}{separator}{RECORDED_AT_IMPORT}."
 
 
 def summary_of(kind: Kind, *, completion_label: str = "", new_due_label: str = "") -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Role
 from app.domain.rag import Rag
@@ -219,10 +220,13 @@ class Change:
     field: str | None
     before: object
     after: object
+    explanation: str = ""  # said instead of the field's bare change when that would mislead
 
     @property
     def text(self) -> str:
         """The change as a sentence for the sponsor."""
+        if self.explanation:
+            return self.explanation
         thing = {"milestone": "Milestone", "risk": "Risk", "rag": "Computed RAG"}[self.kind]
         if self.kind == "rag":
             return f"{thing} changed from {_show(self.before)} to {_show(self.after)}"
@@ -238,24 +242,73 @@ def _show(value) -> str:
     return str(value).replace("_", " ")
 
 
-def diff_reports(submitted: Mapping, live: Mapping) -> tuple[Change, ...]:
+# The milestone fields an approved completion dated after the as-at date changes in a comparison.
+COMPLETION_FIELDS = frozenset({"status", "rag", "completed_on"})
+
+
+def diff_reports(
+    submitted: Mapping, live: Mapping, completions_after: Mapping[str, tuple[date, bool]] | None = None
+) -> tuple[Change, ...]:
     """Compare two report documents (the report JSON contract): computed RAG, milestones and risks.
 
     Milestones and risks are matched by reference; order follows the live document, then removed items.
+    ``completions_after`` maps the reference of each milestone with an approved completion dated after the live
+    document's as-at date to that date and whether it is a month: such a milestone is not yet complete in the
+    report, and its change is explained (a month counts as its last day) rather than shown as a bare status.
     Raises nothing for well-formed documents.
     """
     changes: list[Change] = []
     before_rag, after_rag = submitted["rag"]["computed"], live["rag"]["computed"]
     if before_rag != after_rag:
         changes.append(Change("rag", "", "computed", before_rag, after_rag))
-    changes += _diff_items(
+    milestone_changes = _diff_items(
         "milestone",
         [m for s in submitted["sections"] for m in s["milestones"]],
         [m for s in live["sections"] for m in s["milestones"]],
         MILESTONE_DIFF_FIELDS,
     )
+    changes += _explain_completions(milestone_changes, completions_after or {}, live.get("as_of"))
     changes += _diff_items("risk", submitted["risks"], live["risks"], RISK_DIFF_FIELDS)
     return tuple(changes)
+
+
+def _explain_completions(
+    changes: list[Change], completions_after: Mapping[str, tuple[date, bool]], as_of: str | None
+) -> list[Change]:
+    """The milestone changes with those of a completion approved for after the as-at date said once, in words."""
+    if not completions_after or not as_of:
+        return changes
+    as_of_label = format_plan_date(date.fromisoformat(as_of), False)
+    explained: set[str] = set()
+    result = []
+    for change in changes:
+        dated = completions_after.get(change.reference)
+        if dated is None or change.field not in COMPLETION_FIELDS:
+            result.append(change)
+            continue
+        if change.reference in explained:
+            continue
+        explained.add(change.reference)
+        completed_on, is_month = dated
+        if is_month:
+            when = (
+                f"in {format_plan_date(completed_on, True)}, which counts as "
+                f"{format_plan_date(completed_on, False)} (a month counts as its last day),"
+            )
+        else:
+            when = f"on {format_plan_date(completed_on, False)}"
+        result.append(
+            Change(
+                "milestone",
+                change.reference,
+                "completed_on",
+                None,
+                completed_on,
+                explanation=f"Milestone {change.reference}: its completion {when} has been approved. That is after "
+                f"this report's as-at date of {as_of_label}, so the report shows it as not yet complete",
+            )
+        )
+    return result
 
 
 def _diff_items(kind: str, before: list[Mapping], after: list[Mapping], fields: tuple[str, ...]) -> list[Change]:

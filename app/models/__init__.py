@@ -5,12 +5,13 @@ from app.models.imports import PendingImport
 from app.models.plan import Milestone, Programme, Section, Workstream
 from app.models.proposal import Evidence, Proposal
 from app.models.rate_limit import RateLimitCounter
-from app.models.report import BoardMeeting, KeptExport, Report, ReportSnapshot, SectionNarrative
+from app.models.report import BoardDecision, BoardMeeting, KeptExport, Report, ReportSnapshot, SectionNarrative
 from app.models.risk import Risk
 from app.models.user import Membership, User
 
 __all__ = [
     "AuditEvent",
+    "BoardDecision",
     "BoardMeeting",
     "Evidence",
     "KeptExport",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text
@@ -30,6 +31,15 @@ class AuditEvent(db.Model):
     after: Mapped[str | None] = mapped_column(Text)
 
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def replaced_comment(self) -> str:
+        """The comment this change replaced ("" if it changed none, or there was none): kept for the history."""
+        before = json.loads(self.before) if self.before else {}
+        after = json.loads(self.after) if self.after else {}
+        if not isinstance(before, dict) or "comments" not in after:
+            return ""
+        return before.get("comments") or ""
 
 
 class Notification(db.Model):

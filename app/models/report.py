@@ -118,3 +118,23 @@ class KeptExport(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BoardDecision(db.Model):
+    """A decision the lead asks of the board: raised on one of the workstream's reports, carried by every later one
+    until the lead records the board's answer (``outcome``) on the report ``answered_on_report_id``."""
+
+    __tablename__ = "board_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workstream_id: Mapped[int] = mapped_column(ForeignKey("workstreams.id"), index=True)
+    raised_on_report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    answered_on_report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    raised_on: Mapped[Report] = relationship(foreign_keys=[raised_on_report_id])
+    answered_on: Mapped[Report | None] = relationship(foreign_keys=[answered_on_report_id])

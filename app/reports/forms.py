@@ -4,6 +4,7 @@ from wtforms import IntegerField, RadioField, SelectField, SubmitField, TextArea
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
+from app.domain.paper import DECISION_OUTCOME, DECISION_TEXT
 from app.domain.rag import Rag
 from app.domain.reports import INTRODUCTION, NARRATIVES, OVERRIDE_JUSTIFICATION, RAG_REASON, RETURN_COMMENTS
 from app.services.report_model import NARRATIVE_FIELDS
@@ -78,3 +79,32 @@ class ReturnForm(FlaskForm):
 class SignOffForm(FlaskForm):
     snapshot_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     submit = SubmitField("Sign off this report", widget=GovSubmitInput())
+
+
+class DecisionForm(FlaskForm):
+    """A decision needed from the board, and (once the board has given it) its answer. Each decision on the page
+    has its own prefix, so its fields keep their own ids."""
+
+    text = TextAreaField(
+        "Decision needed from the board",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the decision the board is asked to make"), PlainText(DECISION_TEXT)],
+    )
+    outcome = TextAreaField(
+        "The board's answer",
+        description="Record it on the report for the meeting after the board gave it. Later reports no longer "
+        "carry the decision.",
+        widget=GovTextArea(),
+        validators=[Optional(), PlainText(DECISION_OUTCOME)],
+    )
+    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+
+
+class NewDecisionForm(FlaskForm):
+    text = TextAreaField(
+        "Decision needed from the board",
+        description="It stays on every later report until you record the board's answer.",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the decision the board is asked to make"), PlainText(DECISION_TEXT)],
+    )
+    submit = SubmitField("Add the decision", widget=GovSubmitInput())

@@ -3,24 +3,36 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission
-from app.domain.reports import ReportAction, ReportConflict, ReportState, allowed_actions
+from app.domain.reports import ReportAction, ReportConflict, ReportState, allowed_actions, transition
 from app.exports.docx import render_docx, report_docx
 from app.exports.html import render_print_html
 from app.exports.json import render_json
 from app.exports.pdf import board_pack_pdf as render_board_pack_pdf
 from app.exports.pdf import report_pdf
 from app.extensions import db
-from app.models import BoardMeeting, Report, SectionNarrative, Workstream
+from app.models import BoardDecision, BoardMeeting, Report, SectionNarrative, Workstream
 from app.reports import bp
-from app.reports.forms import ConfirmForm, ReportForm, ReturnForm, SignOffForm, StartReportForm, section_field
+from app.reports.forms import (
+    ConfirmForm,
+    DecisionForm,
+    NewDecisionForm,
+    ReportForm,
+    ReturnForm,
+    SignOffForm,
+    StartReportForm,
+    section_field,
+)
+from app.services import decisions as decision_service
+from app.services import proposals as proposal_service
 from app.services import reports as service
 from app.services.plan_view import load_plan
 from app.services.report_model import (
@@ -37,7 +49,7 @@ from app.services.report_model import (
 )
 from app.web.dates import as_of_arg, today
 from app.web.forms import apply_domain_error
-from app.web.htmx import redirect_after_post, render_page_or_block
+from app.web.htmx import is_fragment_request, redirect_after_post, render_page_or_block
 from app.web.permissions import get_workstream_or_404, permission_required, require
 
 log = logging.getLogger(__name__)
@@ -173,42 +185,35 @@ def new(workstream_id: int):
 # The report page and its lifecycle ----------------------------------------------------------------------------
 
 
-def _detail_page(
-    report: Report, model: ReportModel, return_form: ReturnForm | None = None, conflict: str | None = None
-):
-    actions = allowed_actions(
+def _actions(report: Report) -> frozenset[ReportAction]:
+    return allowed_actions(
         report.state,
         current_user.roles_in(report.workstream_id),
         actor_id=current_user.id,
         submitted_by_id=report.submitted_by_id,
     )
-    changes = ()
-    snapshot = None
-    if report.state == ReportState.AWAITING_SIGN_OFF.value:
-        snapshot = latest_snapshot(db.session, report)
-        try:
-            changes = service.changes_since_submission(db.session, report, today())
-        except SnapshotIntegrityError:
-            abort(500)
-    # Only the forms of the actions offered: each one makes a CSRF token.
-    confirm_form = ConfirmForm() if actions & {ReportAction.EDIT, ReportAction.WITHDRAW} else None
-    shown_return_form = return_form
-    if shown_return_form is None and ReportAction.RETURN in actions:
-        shown_return_form = ReturnForm(formdata=None)
-    sign_off_form = None
-    if ReportAction.SIGN_OFF in actions:
-        sign_off_form = SignOffForm(formdata=None, snapshot_id=snapshot.id if snapshot else None)
+
+
+def _changes_since_submission(report: Report):
+    if report.state != ReportState.AWAITING_SIGN_OFF.value:
+        return ()
+    try:
+        return service.changes_since_submission(db.session, report, today())
+    except SnapshotIntegrityError:
+        abort(500)
+
+
+def _detail_page(report: Report, model: ReportModel, conflict: str | None = None):
+    actions = _actions(report)
     return render_template(
         "reports/detail.html",
         report=report,
         model=model,
         actions=actions,
         Action=ReportAction,
-        changes=changes,
-        confirm_form=confirm_form,
-        return_form=shown_return_form,
-        sign_off_form=sign_off_form,
-        form=return_form,
+        changes=_changes_since_submission(report),
+        # Only the forms of the actions offered: each one makes a CSRF token.
+        confirm_form=ConfirmForm() if ReportAction.WITHDRAW in actions else None,
         conflict=conflict,
     )
 
@@ -223,10 +228,13 @@ def _link(report: Report) -> str:
     return url_for("reports.detail", report_id=report.id)
 
 
-def _conflict_page(report_id: int, error: ReportConflict):
-    """The report as it now is, with why the step was refused: 409, as someone else moved it first."""
+def _conflict_page(report_id: int, error: ReportConflict, *, confirming: bool = False):
+    """The report as it now is, with why the step was refused: 409, as someone else moved it first. A sponsor
+    who was confirming gets the confirmation page again, with the snapshot now awaiting sign-off if there is one."""
     db.session.rollback()
     report, model = _read_or_404(report_id)
+    if confirming and _actions(report) & {ReportAction.SIGN_OFF, ReportAction.RETURN}:
+        return _confirm_page(report, conflict=error.message), 409
     return _detail_page(report, model, conflict=error.message), 409
 
 
@@ -247,15 +255,45 @@ def _lifecycle(report: Report, run, done: str):
     return redirect_after_post(_link(report))
 
 
-@bp.route("/reports/<int:report_id>/submit", methods=["POST"])
+def _refused(report: Report, action: ReportAction):
+    """None if the user may take ``action`` on the report now; else a redirect to it, saying why not."""
+    try:
+        transition(
+            action,
+            report.state,
+            current_user.roles_in(report.workstream_id),
+            actor_id=current_user.id,
+            submitted_by_id=report.submitted_by_id,
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(_link(report), code=303)
+    return None
+
+
+@bp.route("/reports/<int:report_id>/submit", methods=["GET", "POST"])
 @permission_required(Permission.WRITE_REPORT)
 def submit(report_id: int):
+    """GET: what is about to be submitted, and the proposals still waiting (not in this paper). POST: submit."""
     report = _report_or_404(report_id, Permission.WRITE_REPORT)
-    return _lifecycle(
-        report,
-        lambda: service.submit_report(db.session, current_user, report),
-        "Report submitted for sign-off. The sponsor has been told.",
-    )
+    waiting = proposal_service.waiting_for_decision(db.session, report.workstream_id)
+    if request.method == "GET":
+        refused = _refused(report, ReportAction.SUBMIT)
+        if refused is not None:
+            return refused
+        return render_template(
+            "reports/confirm_submit.html",
+            report=report,
+            model=_model(report),
+            waiting=waiting,
+            describe=proposal_service.describe,
+            confirm_form=ConfirmForm(),
+        )
+    done = "Report submitted for sign-off. The sponsor has been told."
+    if waiting:
+        names = "; ".join(f"{p.milestone.reference} ({proposal_service.describe(p)})" for p in waiting)
+        done += f" Not in this paper, still waiting for a decision: {names}."
+    return _lifecycle(report, lambda: service.submit_report(db.session, current_user, report), done)
 
 
 @bp.route("/reports/<int:report_id>/withdraw", methods=["POST"])
@@ -269,6 +307,30 @@ def withdraw(report_id: int):
     )
 
 
+def _confirm_page(report: Report, return_form: ReturnForm | None = None, conflict: str | None = None):
+    """What the sponsor signs, restated from the snapshot, with the final Sign off and Return buttons."""
+    actions = _actions(report) & {ReportAction.SIGN_OFF, ReportAction.RETURN}
+    if not actions:
+        return _refused(report, ReportAction.SIGN_OFF) or redirect(_link(report), code=303)
+    snapshot = latest_snapshot(db.session, report)
+    sign_off_form = None
+    if ReportAction.SIGN_OFF in actions:
+        sign_off_form = SignOffForm(formdata=None, snapshot_id=snapshot.id if snapshot else None)
+    if return_form is None and ReportAction.RETURN in actions:
+        return_form = ReturnForm(formdata=None)
+    return render_template(
+        "reports/confirm_sign_off.html",
+        report=report,
+        model=_model(report),
+        snapshot=snapshot,
+        changes=_changes_since_submission(report),
+        sign_off_form=sign_off_form,
+        return_form=return_form,
+        form=return_form,
+        conflict=conflict,
+    )
+
+
 @bp.route("/reports/<int:report_id>/return", methods=["POST"])
 @permission_required(Permission.SIGN_OFF_REPORT)
 def return_report(report_id: int):
@@ -278,7 +340,7 @@ def return_report(report_id: int):
         try:
             service.return_report(db.session, current_user, report, form.comments.data)
         except ReportConflict as error:
-            return _conflict_page(report_id, error)
+            return _conflict_page(report_id, error, confirming=True)
         except DomainError as error:
             db.session.rollback()
             if error.field != "comments":
@@ -289,13 +351,16 @@ def return_report(report_id: int):
             db.session.commit()
             flash("Report returned to the project lead with your comments.", "success")
             return redirect_after_post(_link(report))
-    return _detail_page(report, _model(report), return_form=form)
+    return _confirm_page(report, return_form=form)
 
 
-@bp.route("/reports/<int:report_id>/sign-off", methods=["POST"])
+@bp.route("/reports/<int:report_id>/sign-off", methods=["GET", "POST"])
 @permission_required(Permission.SIGN_OFF_REPORT)
 def sign_off(report_id: int):
+    """GET: the confirmation page. POST: sign off the snapshot the sponsor read."""
     report = _report_or_404(report_id, Permission.SIGN_OFF_REPORT)
+    if request.method == "GET":
+        return _confirm_page(report)
     form = SignOffForm()
     if form.validate_on_submit():
         try:
@@ -304,7 +369,7 @@ def sign_off(report_id: int):
             db.session.rollback()
             abort(500)
         except ReportConflict as error:
-            return _conflict_page(report_id, error)
+            return _conflict_page(report_id, error, confirming=True)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -373,7 +438,24 @@ def _values(form: ReportForm, sections, *, skip_errors: bool = False) -> dict:
     return values
 
 
-def _edit_page(report: Report, form, sections, computed, status: str = ""):
+def _decision_forms(report: Report, failed: tuple[int | None, FlaskForm] | None = None):
+    """The decisions this draft carries, each with its form, and the form to add one. ``failed`` is the form
+    (by decision id, None for a new one) that was posted and did not save: it shows again with its errors."""
+    failed_id, failed_form = failed if failed else (0, None)
+    carried = decision_service.decisions_on_paper(db.session, report.workstream_id, report.meeting.date)
+    forms = []
+    for item in carried:
+        if failed_form is not None and failed_id == item.decision.id:
+            forms.append((item, failed_form))
+        else:
+            data = {"text": item.decision.text, "outcome": item.outcome}
+            forms.append((item, DecisionForm(formdata=None, prefix=f"decision-{item.decision.id}", data=data)))
+    new_form = failed_form if failed_form is not None and failed_id is None else None
+    return forms, new_form or NewDecisionForm(formdata=None, prefix="new-decision")
+
+
+def _edit_page(report: Report, form, sections, computed, status: str = "", failed_decision=None):
+    decisions, new_decision = ([], None) if is_fragment_request() else _decision_forms(report, failed_decision)
     return render_page_or_block(
         "reports/edit.html",
         "autosave_status",
@@ -385,6 +467,10 @@ def _edit_page(report: Report, form, sections, computed, status: str = ""):
         save_status=status,
         fields=NARRATIVE_FIELDS,
         section_field=section_field,
+        decisions=decisions,
+        new_decision=new_decision,
+        failed_decision_form=failed_decision[1] if failed_decision else None,
+        page_title_error=bool(failed_decision and failed_decision[1].errors),
     )
 
 
@@ -436,6 +522,75 @@ def autosave(report_id: int):
     return _edit_page(report, form, sections, computed, status)
 
 
+# Decisions needed from the board ----------------------------------------------------------------------------
+
+
+def _draft_or_redirect(report_id: int) -> tuple[Report, ReportExtras | None, object]:
+    """The draft the lead may change, or a redirect to the report saying why not."""
+    report, extras = _loaded_or_404(report_id, Permission.WRITE_REPORT)
+    if report.state != ReportState.DRAFT.value:
+        flash("Only a draft report can be changed. Withdraw it first if it awaits sign-off.", "error")
+        return report, extras, redirect(_link(report), code=303)
+    return report, extras, None
+
+
+def _decision_saved(report: Report, run, field_form: tuple[int | None, FlaskForm], extras: ReportExtras, done: str):
+    """Run a decision's service call: commit and back to the edit page, or show the form again with the error."""
+    form = field_form[1]
+    if form.validate_on_submit():
+        try:
+            run()
+        except DomainError as error:
+            db.session.rollback()
+            if error.field not in form._fields:
+                flash(error.message, "error")
+                return redirect_after_post(url_for("reports.edit", report_id=report.id, _anchor="decisions"))
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect_after_post(url_for("reports.edit", report_id=report.id, _anchor="decisions"))
+    report_form, sections, computed = _report_form(report, extras.narratives, formdata=False)
+    return _edit_page(report, report_form, sections, computed, failed_decision=field_form)
+
+
+@bp.route("/reports/<int:report_id>/decisions", methods=["POST"])
+@permission_required(Permission.WRITE_REPORT)
+def add_decision(report_id: int):
+    report, extras, refused = _draft_or_redirect(report_id)
+    if refused is not None:
+        return refused
+    form = NewDecisionForm(prefix="new-decision")
+    return _decision_saved(
+        report,
+        lambda: decision_service.add_decision(db.session, current_user, report, form.text.data),
+        (None, form),
+        extras,
+        "Decision added. It stays on every later report until you record the board's answer.",
+    )
+
+
+@bp.route("/reports/<int:report_id>/decisions/<int:decision_id>", methods=["POST"])
+@permission_required(Permission.WRITE_REPORT)
+def save_decision(report_id: int, decision_id: int):
+    report, extras, refused = _draft_or_redirect(report_id)
+    decision = db.session.get(BoardDecision, decision_id)
+    if decision is None or decision.workstream_id != report.workstream_id:
+        abort(404)
+    if refused is not None:
+        return refused
+    form = DecisionForm(prefix=f"decision-{decision.id}")
+    return _decision_saved(
+        report,
+        lambda: decision_service.save_decision(
+            db.session, current_user, report, decision, form.text.data, form.outcome.data
+        ),
+        (decision.id, form),
+        extras,
+        "Decision saved",
+    )
+
+
 # Outputs ------------------------------------------------------------------------------------------------------
 
 
@@ -472,7 +627,10 @@ def report_json(report_id: int):
 @permission_required(Permission.VIEW_LIVE_REPORT)
 def live_json(workstream_id: int):
     workstream = get_workstream_or_404(workstream_id, need=Permission.VIEW_LIVE_REPORT)
-    model = build_live(db.session, workstream, as_of_arg())
+    try:
+        model = build_live(db.session, workstream, as_of_arg())
+    except SnapshotIntegrityError:  # the previous signed-off paper fails its hash check
+        abort(500)
     return _download(render_json(model), "application/json", _filename(model, "json"), inline=True)
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain import proposals as rules
 from app.domain.errors import DomainError
 from app.domain.plan import (
     MILESTONE_COMMENTS,
@@ -18,6 +19,7 @@ from app.domain.plan import (
 from app.models import Milestone, Proposal, Section, User, Workstream
 from app.models._base import utcnow
 from app.services import audit
+from app.services.proposals import milestone_state
 
 MILESTONE_FIELDS = [
     "reference",
@@ -115,6 +117,7 @@ def record_imported_completion(
     """Record a completion that happened before Highlight (seed or import) as an approved, imported proposal.
 
     This is the only way besides an approved proposal that a milestone becomes complete, and it is audited as such.
+    What it sets comes from the same rule as an approval (``milestone_changes``); the imported comment stays.
     """
     proposal = Proposal(
         milestone_id=milestone.id,
@@ -131,7 +134,16 @@ def record_imported_completion(
         decision_reason="Imported",
     )
     session.add(proposal)
-    milestone.completed_on, milestone.completed_on_is_month = completed_on, is_month
+    changes = rules.milestone_changes(
+        rules.Kind.COMPLETION,
+        milestone_state(milestone),
+        completion_date=completed_on,
+        completion_is_month=is_month,
+        note=proposal.note,
+        imported=True,
+    )
+    for name, value in changes.items():
+        setattr(milestone, name, value)
     session.flush()
     audit.record(
         session,
@@ -147,7 +159,8 @@ def record_imported_completion(
 
 
 def remove_milestone(session: Session, actor: User | None, milestone: Milestone, reason: str) -> None:
-    """Mark removed with a reason (an approved removal proposal, or an imported removal)."""
+    """Mark removed with a reason, as imported (the same rule as an approved removal; the imported comment stays)."""
     reason = required_text(reason, "reason", "Enter the reason for removal", REMOVAL_REASON)
-    before, after = audit.changes(milestone, ["removed", "removed_reason"], {"removed": True, "removed_reason": reason})
+    changes = rules.milestone_changes(rules.Kind.REMOVAL, milestone_state(milestone), reason=reason, imported=True)
+    before, after = audit.changes(milestone, list(changes), changes)
     audit.record(session, actor, "milestone.removed", milestone, milestone_id=milestone.id, before=before, after=after)

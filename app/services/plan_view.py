@@ -82,10 +82,22 @@ _PENDING_KINDS = (
     .where(Proposal.milestone_id == _milestones.c.id, Proposal.state == "pending")
     .scalar_subquery()
 )
-# Every section with its milestones (none for an empty section), their owners and pending proposal kinds, in one
-# statement built once: the plan page, the report and the dashboards all start here.
+# Complete by a completion recorded at import (approved without a decider's look at evidence).
+_RECORDED_AT_IMPORT = (
+    select(Proposal.id)
+    .where(
+        Proposal.milestone_id == _milestones.c.id,
+        Proposal.kind == "completion",
+        Proposal.state == "approved",
+        Proposal.imported.is_(True),
+    )
+    .exists()
+)
+# Every section with its milestones (none for an empty section), their owners, pending proposal kinds and whether
+# an import recorded their completion, in one statement built once: the plan page, the report and the dashboards
+# all start here.
 _PLAN_ROWS = (
-    select(*_SECTION_COLUMNS, *_MILESTONE_COLUMNS, _users.c.name, _users.c.email, _PENDING_KINDS)
+    select(*_SECTION_COLUMNS, *_MILESTONE_COLUMNS, _users.c.name, _users.c.email, _PENDING_KINDS, _RECORDED_AT_IMPORT)
     .select_from(
         _sections.outerjoin(_milestones, _milestones.c.section_id == _sections.c.id).outerjoin(
             _users, _users.c.id == _milestones.c.owner_id
@@ -110,6 +122,7 @@ class MilestoneRow:
     milestone: Milestone | PlanMilestone
     assessment: MilestoneAssessment
     pending_kinds: frozenset[str]
+    recorded_at_import: bool = False  # an approved completion recorded at import, with no evidence
 
     @property
     def owner(self) -> User | None:
@@ -186,7 +199,7 @@ def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date)
     risk_rows = session.connection().execute(_PLAN_RISKS, {"workstream_ids": ids}).all()
 
     sections_of: dict[int, list[PlanSection]] = {i: [] for i in ids}
-    milestones_of: dict[int, list[tuple[PlanMilestone, frozenset[str]]]] = {i: [] for i in ids}
+    milestones_of: dict[int, list[tuple[PlanMilestone, frozenset[str], bool]]] = {i: [] for i in ids}
     people: dict[int, PlanPerson] = {}
     section = None
     for row in rows:
@@ -197,10 +210,11 @@ def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date)
         if columns[0] is None:  # a section without milestones
             continue
         milestone = PlanMilestone(*columns)
-        name, email, kinds = row[_N_SECTION + _N_MILESTONE :]
+        name, email, kinds, imported = row[_N_SECTION + _N_MILESTONE :]
         if milestone.owner_id is not None:
             milestone.owner = _person(people, milestone.owner_id, name, email)
-        milestones_of[section.workstream_id].append((milestone, frozenset(kinds.split(",")) if kinds else _NONE))
+        pending = frozenset(kinds.split(",")) if kinds else _NONE
+        milestones_of[section.workstream_id].append((milestone, pending, bool(imported)))
     risks_of: dict[int, list[PlanRisk]] = {i: [] for i in ids}
     for *columns, name, email in risk_rows:
         risk = PlanRisk(*columns)
@@ -227,12 +241,12 @@ def _plan(
     workstream: Workstream,
     as_of: date,
     sections: list[PlanSection],
-    milestones: list[tuple[PlanMilestone, frozenset[str]]],
+    milestones: list[tuple[PlanMilestone, frozenset[str], bool]],
     risks: list[PlanRisk],
 ) -> PlanView:
-    facts = [m.facts(pending_completion="completion" in kinds) for m, kinds in milestones]
+    facts = [m.facts(pending_completion="completion" in kinds) for m, kinds, _ in milestones]
     assessment = assess_workstream(facts, [r.facts() for r in risks], as_of, workstream.programme.thresholds)
     by_section = {s.id: SectionRows(s) for s in sections}
-    for (milestone, kinds), milestone_assessment in zip(milestones, assessment.milestones, strict=True):
-        by_section[milestone.section_id].rows.append(MilestoneRow(milestone, milestone_assessment, kinds))
+    for (milestone, kinds, imported), milestone_assessment in zip(milestones, assessment.milestones, strict=True):
+        by_section[milestone.section_id].rows.append(MilestoneRow(milestone, milestone_assessment, kinds, imported))
     return PlanView(workstream, as_of, list(by_section.values()), risks, assessment)

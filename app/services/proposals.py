@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain import proposals as rules
@@ -491,7 +491,9 @@ def _apply_to_milestone(session: Session, actor: User, proposal: Proposal, miles
         new_due=proposal.new_due,
         new_due_is_month=proposal.new_due_is_month,
         reason=proposal.reason,
+        note=proposal.note,
     )
+    # The comment replaced is kept in the event's ``before``: the milestone's history shows it.
     before, after = audit.changes(milestone, list(new_values), new_values)
     action, summary = {
         rules.Kind.COMPLETION: ("milestone.completed", f"Milestone complete on {milestone.completed_on_label}"),
@@ -652,3 +654,16 @@ def _reminder_line(milestone: Milestone, today: date) -> str:
     when = f"overdue by {-days} days" if days < 0 else ("due today" if days == 0 else f"due in {days} days")
     path = app_path("plan.milestone", milestone_id=milestone.id)
     return f"- {milestone.reference} {milestone.text} (due {due_label}, {when})\n  {path}"
+
+
+def waiting_for_decision(session: Session, workstream_id: int) -> list[Proposal]:
+    """The workstream's proposals still waiting for a decision, in plan order, with their milestone and proposer."""
+    return list(
+        session.scalars(
+            select(Proposal)
+            .join(Proposal.milestone)
+            .where(Milestone.workstream_id == workstream_id, Proposal.state == "pending")
+            .options(contains_eager(Proposal.milestone), joinedload(Proposal.proposed_by))
+            .order_by(Milestone.sort_key, Proposal.id)
+        )
+    )

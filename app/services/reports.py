@@ -6,7 +6,6 @@ commit. Links in notifications are passed in by the caller (the web layer knows 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -43,6 +42,7 @@ from app.models import (
     AuditEvent,
     BoardMeeting,
     Membership,
+    Milestone,
     Report,
     ReportSnapshot,
     Section,
@@ -65,6 +65,7 @@ from app.services.report_model import (
     sha256_of,
     to_contract,
     verified_body,
+    verified_document,
 )
 
 HEADER_FIELDS = [
@@ -506,7 +507,7 @@ def _back_to_draft(session: Session, report: Report, target: ReportState) -> dic
     values = {"state": target.value, "updated_at": utcnow()}
     snapshot = latest_snapshot(session, report)
     if snapshot is not None:
-        computed = json.loads(verified_body(snapshot))["rag"]["computed"]
+        computed = verified_document(snapshot)["rag"]["computed"]
         if report.reported_rag == computed and not (report.override_justification or "").strip():
             values["reported_rag"] = None
     return values
@@ -585,14 +586,23 @@ def sign_off_report(
 def changes_since_submission(session: Session, report: Report, today: date) -> tuple[Change, ...]:
     """What changed in live data since the report was submitted: computed RAG, milestones and risks.
 
-    Live data is read as at today, never later than the meeting. Empty for a draft.
+    Live data is read as at today, never later than the meeting. A completion approved for a date after that
+    (a month counting as its last day) is explained rather than shown as an open milestone. Empty for a draft.
     Raises SnapshotIntegrityError if the snapshot fails its hash check.
     """
     if not ReportState(report.state).frozen:
         return ()
+    as_of = draft_as_of(report, today)
     submitted = to_contract(from_snapshot(session, report))
-    live = to_contract(build_live(session, report.workstream, draft_as_of(report, today), report=report))
-    return diff_reports(submitted, live)
+    live = to_contract(build_live(session, report.workstream, as_of, report=report, board_sections=False))
+    later = session.execute(
+        select(Milestone.reference, Milestone.completed_on, Milestone.completed_on_is_month).where(
+            Milestone.workstream_id == report.workstream_id,
+            Milestone.removed.is_(False),
+            Milestone.completed_on > as_of,
+        )
+    )
+    return diff_reports(submitted, live, {reference: (on, is_month) for reference, on, is_month in later})
 
 
 def reports_for(session: Session, workstream_id: int) -> list[Report]:

@@ -176,6 +176,11 @@ PAGES: dict[str, tuple[str | None, Callable]] = {
         data.LEAD,
         _with_errors("reports.edit", "Save draft", {"Progress to date: from": "not a date"}, report_id="report"),
     ),
+    "edit report with a decision error": (
+        data.LEAD,
+        _with_errors("reports.edit", "Add the decision", {"Decision needed from the board": ""}, report_id="report"),
+    ),
+    "submit a report": (data.LEAD, _visit("reports.submit", report_id="report")),
     "report print layout": (data.LEAD, _visit("reports.print_layout", report_id="report")),
     "not found": (data.LEAD, _visit("plan.milestone", expected_status=404, milestone_id="missing")),
     "forbidden": (data.VIEWER, _visit("admin.index", expected_status=403)),

@@ -80,6 +80,10 @@ def _demo_report_id(server) -> int:
 
 
 def _submit(page) -> None:
+    """From the report page: Submit, check on the confirmation page, and submit there."""
+    page.locator("#submit-report").click()
+    page.wait_for_url(re.compile(r"/submit$"))
+    assert_accessible(page)
     page.get_by_role("button", name="Submit for sign-off").click()
     page.locator("strong#report-state").get_by_text(re.compile("sign-off|sign off", re.IGNORECASE)).wait_for()
 
@@ -101,6 +105,9 @@ def test_a_report_is_written_returned_fixed_signed_off_and_downloaded(demo_serve
 
     sponsor.goto(demo_server.url("reports.detail", report_id=report_id))
     assert_accessible(sponsor)
+    sponsor.get_by_role("button", name="Return to the project lead").click()
+    sponsor.wait_for_url(re.compile(r"/sign-off#return$"))
+    assert_accessible(sponsor)
     sponsor.get_by_label(re.compile("comments", re.IGNORECASE)).fill("Say which board this supports.")
     sponsor.get_by_role("button", name="Return with comments").click()
     sponsor.locator("strong#report-state").get_by_text("Draft").wait_for()
@@ -115,6 +122,7 @@ def test_a_report_is_written_returned_fixed_signed_off_and_downloaded(demo_serve
     _submit(lead)
 
     sponsor.goto(demo_server.url("reports.detail", report_id=report_id))
+    sponsor.get_by_role("button", name="Sign off", exact=True).click()
     sponsor.get_by_role("button", name="Sign off this report").click()
     sponsor.locator("strong#report-state").get_by_text("Signed off").wait_for()
     assert_accessible(sponsor)

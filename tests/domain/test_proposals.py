@@ -209,14 +209,29 @@ def test_a_decision_on_an_old_version_is_stale():
 # --- what an approval does ------------------------------------------------------------------------------------
 
 
-def test_an_approved_completion_records_its_date():
+def test_an_approved_completion_records_its_date_and_the_owners_note_as_the_comment():
     changes = rules.milestone_changes(
-        rules.Kind.COMPLETION, milestone(), completion_date=date(2021, 3, 31), completion_is_month=True
+        rules.Kind.COMPLETION,
+        milestone(comments="Awaiting evidence of completion before the action can be recorded as complete."),
+        completion_date=date(2021, 4, 12),
+        note="  Dashboards live and signed off by the service director ",
     )
-    assert changes == {"completed_on": date(2021, 3, 31), "completed_on_is_month": True}
+    assert changes == {
+        "completed_on": date(2021, 4, 12),
+        "completed_on_is_month": False,
+        "comments": "Completed 12 April 2021: Dashboards live and signed off by the service director",
+    }
 
 
-def test_an_approved_date_change_sets_the_revised_date_and_adds_the_reason_to_the_comments():
+def test_an_approved_completion_in_a_month_reads_in_that_month():
+    changes = rules.milestone_changes(
+        rules.Kind.COMPLETION, milestone(), completion_date=date(2021, 4, 30), completion_is_month=True, note="Done"
+    )
+    assert changes["comments"] == "Completed in April 2021: Done"
+    assert (changes["completed_on"], changes["completed_on_is_month"]) == (date(2021, 4, 30), True)
+
+
+def test_an_approved_date_change_sets_the_revised_date_and_replaces_the_comment_with_the_reason():
     changes = rules.milestone_changes(
         rules.Kind.DATE_CHANGE,
         milestone(comments="Awaiting evidence of completion"),
@@ -227,12 +242,41 @@ def test_an_approved_date_change_sets_the_revised_date_and_adds_the_reason_to_th
     assert changes == {
         "revised_due": date(2021, 6, 30),
         "revised_due_is_month": True,
-        "comments": "Awaiting evidence of completion\nRevised to June 2021: Supplier delay",
+        "comments": "Revised to June 2021: Supplier delay",
     }
-    first = rules.milestone_changes(rules.Kind.DATE_CHANGE, milestone(), new_due=date(2021, 6, 4), reason="Sickness")
-    assert first["comments"] == "Revised to 4 June 2021: Sickness"
+    first = rules.milestone_changes(rules.Kind.DATE_CHANGE, milestone(), new_due=date(2021, 6, 30), reason="Sickness")
+    assert first["comments"] == "Revised to 30 June 2021: Sickness"
 
 
 def test_an_approved_removal_removes_with_the_reason():
-    changes = rules.milestone_changes(rules.Kind.REMOVAL, milestone(), reason="Merged into 2.3")
-    assert changes == {"removed": True, "removed_reason": "Merged into 2.3"}
+    changes = rules.milestone_changes(rules.Kind.REMOVAL, milestone(comments="On track"), reason="Merged into 2.3")
+    assert changes == {"removed": True, "removed_reason": "Merged into 2.3", "comments": "Removed: Merged into 2.3"}
+
+
+@pytest.mark.parametrize("kind", list(rules.Kind))
+def test_what_an_import_records_keeps_the_comment_imported_with_it(kind):
+    changes = rules.milestone_changes(
+        kind,
+        milestone(comments="Action completed on time."),
+        completion_date=date(2021, 3, 31),
+        completion_is_month=True,
+        new_due=date(2021, 6, 30),
+        reason="Merged",
+        note="Recorded as complete before Highlight; imported.",
+        imported=True,
+    )
+    assert "comments" not in changes
+    assert changes
+
+
+@pytest.mark.parametrize(
+    ("comments", "expected"),
+    [
+        ("Action completed on time.", "Action completed on time. Recorded at import, no evidence."),
+        ("Action completed on time", "Action completed on time. Recorded at import, no evidence."),
+        ("  ", "Recorded at import, no evidence."),
+    ],
+)
+def test_a_completion_recorded_at_import_says_so_in_the_papers_comments(comments, expected):
+    assert rules.paper_comments(comments, True) == expected
+    assert rules.paper_comments(comments, False) == comments

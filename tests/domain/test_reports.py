@@ -187,3 +187,22 @@ def test_the_lead_is_reminded_until_submission_and_the_sponsor_until_sign_off():
     assert needs_reminder(ReminderKind.SPONSOR, "awaiting_sign_off") and needs_reminder(ReminderKind.SPONSOR, None)
     assert not needs_reminder(ReminderKind.SPONSOR, "signed_off")
     assert needs_reminder(ReminderKind.OWNERS, "signed_off")
+
+
+def test_a_completion_approved_for_after_the_as_at_date_is_explained_not_called_open():
+    waiting = {**MILESTONE, "status": "awaiting_approval"}
+    live = {**_document(milestones=[{**MILESTONE, "owner": "Sam Taylor"}]), "as_of": "2021-04-19"}
+    submitted = _document(milestones=[{**waiting, "owner": "Sam"}])
+
+    texts = [c.text for c in diff_reports(submitted, live, {"1.4": (date(2021, 4, 30), True)})]
+
+    assert texts == [
+        "Milestone 1.4: its completion in April 2021, which counts as 30 April 2021 (a month counts as its last day), "
+        "has been approved. That is after this report's as-at date of 19 April 2021, so the report shows it as not "
+        "yet complete",
+        "Milestone 1.4: owner changed from Sam to Sam Taylor",
+    ]
+    day = diff_reports(submitted, live, {"1.4": (date(2021, 4, 25), False)})[0].text
+    assert day.startswith("Milestone 1.4: its completion on 25 April 2021 has been approved. That is after")
+    # Without it the bare change reads as if the approved completion were still open.
+    assert diff_reports(submitted, live)[0].text == "Milestone 1.4: status changed from awaiting approval to open"

@@ -11,6 +11,8 @@ EXPECTED = {
     "reports.detail": READ_DRAFT,
     "reports.edit": {LEAD},
     "reports.autosave": {LEAD},
+    "reports.add_decision": {LEAD},
+    "reports.save_decision": {LEAD},
     "reports.submit": {LEAD},
     "reports.withdraw": {LEAD},
     "reports.return_report": {SPONSOR},

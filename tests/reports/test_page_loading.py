@@ -152,20 +152,27 @@ def test_the_signed_off_report_names_who_signed_it(history, login_as):
 
 
 def test_each_reader_gets_the_forms_of_the_actions_offered(history, login_as):
-    url = url_for("reports.detail", report_id=history.report.id)
+    report_id = history.report.id
+    url = url_for("reports.detail", report_id=report_id)
+    submit_url, sign_off_url = (
+        url_for("reports.submit", report_id=report_id),
+        url_for("reports.sign_off", report_id=report_id),
+    )
 
-    def forms(role: str) -> list[str]:
-        page = parse(login_as(history.user(role)).get(url))
-        return [f["action"] for f in page.select("#report-actions form")]
+    def forms(role: str, page_url: str = url) -> list[str]:
+        page = parse(login_as(history.user(role)).get(page_url))
+        return [f["action"] for f in page.select("main form")]
 
-    assert forms("lead") == [url_for("reports.submit", report_id=history.report.id)]
-    assert forms("sponsor") == []
+    # Submitting, signing off and returning each start from a link to the page that confirms them.
+    assert forms("lead") == [] and forms("sponsor") == []
+    assert parse(login_as(history.lead).get(url)).select_one("#submit-report")["href"] == submit_url
+    assert forms("lead", submit_url) == [submit_url]
     submit(login_as(history.lead), history.report)
-    assert forms("sponsor") == [
-        url_for("reports.sign_off", report_id=history.report.id),
-        url_for("reports.return_report", report_id=history.report.id),
-    ]
-    assert forms("lead") == [url_for("reports.withdraw", report_id=history.report.id)]
+    assert forms("sponsor") == []
+    links = [a["href"] for a in parse(login_as(history.sponsor).get(url)).select("#sign-off-actions a")]
+    assert links == [sign_off_url, f"{sign_off_url}#return"]
+    assert forms("sponsor", sign_off_url) == [sign_off_url, url_for("reports.return_report", report_id=report_id)]
+    assert forms("lead") == [url_for("reports.withdraw", report_id=report_id)]
 
 
 def test_the_edit_page_offers_each_lead_owner_and_sponsor_once_in_name_order(history, login_as):

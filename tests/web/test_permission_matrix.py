@@ -65,6 +65,7 @@ def url_params(world) -> dict:
         "evidence_id": a.evidence.id,
         "report_id": a.report.id,
         "snapshot_id": a.snapshot.id,
+        "decision_id": a.decision.id,
         "user_id": a.viewer.id,
         "membership_id": a.viewer.memberships[0].id,
         "programme_id": world.programme.id,

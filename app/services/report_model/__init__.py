@@ -4,6 +4,7 @@ JSON) is made from a ``ReportModel``.
 - ``model``: the view-model itself, plain immutable values;
 - ``live``: building it from the plan as at a date (a live view, or a draft);
 - ``document``: the JSON contract, and the document (contract + presentation) stored at submission, both ways;
+- ``integrity``: a stored snapshot read only after its hash check;
 - ``snapshots``: the frozen document of a submitted or signed-off report, hash-checked on every read;
 - ``board_pack``: one meeting's signed-off reports behind their cover.
 
@@ -12,6 +13,7 @@ The names below are this package's interface.
 
 from app.services.report_model.board_pack import BoardPack, BoardPackEntry, build_board_pack
 from app.services.report_model.document import canonical_json, from_document, sha256_of, to_contract, to_document
+from app.services.report_model.integrity import SnapshotIntegrityError, verified_body, verified_document
 from app.services.report_model.live import (
     ReportExtras,
     build_live,
@@ -38,12 +40,10 @@ from app.services.report_model.model import (
     report_state_label,
 )
 from app.services.report_model.snapshots import (
-    SnapshotIntegrityError,
     build_for_report,
     document_for_submission,
     from_snapshot,
     latest_snapshot,
-    verified_body,
 )
 
 __all__ = [
@@ -82,4 +82,5 @@ __all__ = [
     "to_contract",
     "to_document",
     "verified_body",
+    "verified_document",
 ]

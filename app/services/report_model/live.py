@@ -1,5 +1,5 @@
 """Building a report's view-model from live data: the plan as at a date, the report's narrative, the previous RAG,
-the workstream's sponsor and lead.
+the workstream's sponsor and lead, the changes since the previous signed-off paper and the decisions needed.
 
 Its text is ``printable`` (app.domain.text): a control character stored before the database refused them never
 reaches an output, where Word, the workbook or the PDF would fail on it.
@@ -11,19 +11,26 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ScalarSelect, bindparam, select
-from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, undefer
 from sqlalchemy.sql import ColumnElement
 
 from app.domain.dates import format_plan_date
+from app.domain.paper import Paper, PaperMilestone, PaperRisk, changes_since_last
 from app.domain.permissions import Role
+from app.domain.proposals import paper_comments
 from app.domain.rag import report_as_of
 from app.domain.reports import ReportState, is_override, previous_rag, reported_rag
 from app.domain.text import printable
-from app.models import BoardMeeting, Membership, Report, SectionNarrative, User, Workstream
+from app.models import BoardMeeting, Membership, Report, ReportSnapshot, SectionNarrative, User, Workstream
+from app.services.decisions import decisions_on_paper
 from app.services.plan_view import load_plan
+from app.services.report_model.document import from_document
+from app.services.report_model.integrity import SnapshotIntegrityError, verified_document
 from app.services.report_model.model import (
     LIVE,
     NARRATIVE_FIELDS,
+    ChangeLine,
+    DecisionLine,
     MilestoneLine,
     Period,
     RagPart,
@@ -154,13 +161,18 @@ def build_live(
     meeting: BoardMeeting | None = None,
     state: str = LIVE,
     extras: ReportExtras | None = None,
+    board_sections: bool = True,
 ) -> ReportModel:
     """Build the report from the plan as at ``as_of``, with the narrative of ``report`` when given.
 
     Without a report the narrative is blank and the reported RAG is the computed one. ``meeting`` defaults
     to the report's, and for a live report without one to the programme's next board meeting on or after
     ``as_of`` (none if none is set). ``extras``, read by ``load_report`` for that report and meeting, saves
-    looking up its narratives and the previous RAG. Raises DomainError if the programme's thresholds are invalid.
+    looking up its narratives and the previous RAG. With ``board_sections`` (the default) it also states the
+    changes since the previous signed-off paper and the decisions needed from the board; without, both are left
+    empty (a comparison of the plan alone).
+    Raises DomainError if the programme's thresholds are invalid, SnapshotIntegrityError if the previous
+    paper fails its hash check.
     """
     meeting = meeting or (report.meeting if report else None)
     if meeting is None and report is None and state == LIVE:
@@ -203,10 +215,16 @@ def build_live(
         )
         for r in plan.risks
     )
+    before = meeting.date if meeting else date.fromordinal(as_of.toordinal() + 1)
+    last_paper = None
     if extras is not None:
         previous = extras.previous_rag
+        # No previous RAG means no signed-off paper before this one to read.
+        if board_sections and previous is not None:
+            _, last_paper = previous_paper(session, workstream.id, before)
+    elif board_sections:
+        previous, last_paper = previous_paper(session, workstream.id, before)
     else:
-        before = meeting.date if meeting else date.fromordinal(as_of.toordinal() + 1)
         previous = previous_rag_for(session, workstream.id, before)
     sponsor, lead = _sponsor_and_lead(session, workstream.id)
     rag = RagPart(
@@ -239,6 +257,77 @@ def build_live(
         sections=tuple(sections),
         risks=risks,
         report_id=report.id if report else None,
+        changes_since_last=_changes(last_paper, rag.reported, sections, risks) if board_sections else (),
+        decisions_needed=_decisions(session, workstream.id, meeting.date if meeting else as_of)
+        if board_sections
+        else (),
+    )
+
+
+# The previous signed-off paper of a workstream: the report ``previous_rag_query`` picks (its latest signed-off
+# report with a reported RAG for an earlier meeting), with its RAG and its latest snapshot. Built once.
+_PREVIOUS_PAPER = (
+    select(Report.reported_rag, ReportSnapshot)
+    .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)
+    .outerjoin(ReportSnapshot, ReportSnapshot.report_id == Report.id)
+    .where(
+        Report.workstream_id == bindparam("workstream_id"),
+        Report.state == ReportState.SIGNED_OFF.value,
+        Report.reported_rag.is_not(None),
+        Report.reported_rag != "",
+        BoardMeeting.date < bindparam("before"),
+    )
+    .order_by(BoardMeeting.date.desc(), Report.id.desc(), ReportSnapshot.sequence.desc())
+    .limit(1)
+    .options(undefer(ReportSnapshot.body))
+)
+
+
+def previous_paper(session: Session, workstream_id: int, before: date) -> tuple[str | None, Paper | None]:
+    """The previous RAG (as ``previous_rag_for``) and the facts of that signed-off paper as it was signed (None if
+    there is none, or it has no snapshot). Raises SnapshotIntegrityError if the paper fails its hash check or
+    cannot be read."""
+    row = session.execute(_PREVIOUS_PAPER, {"workstream_id": workstream_id, "before": before}).first()
+    if row is None:
+        return None, None
+    rag, snapshot = row
+    if snapshot is None:
+        return rag, None
+    try:
+        model = from_document(verified_document(snapshot))
+    except (KeyError, TypeError, ValueError) as error:
+        raise SnapshotIntegrityError(f"Report snapshot {snapshot.id} cannot be read") from error
+    return rag, _paper(model.rag.reported, model.sections, model.risks)
+
+
+def _paper(rag: str | None, sections, risks) -> Paper:
+    return Paper(
+        rag=rag,
+        milestones=tuple(
+            PaperMilestone(
+                reference=m.reference,
+                status=m.status,
+                due=m.revised_due or m.due,
+                due_label=m.revised_due_label or m.due_label,
+                completed_label=m.completed_on_label,
+                completed_is_month=bool(m.completed_on)
+                and m.completed_on_label == format_plan_date(m.completed_on, True),
+            )
+            for s in sections
+            for m in s.milestones
+        ),
+        risks=tuple(PaperRisk(r.reference, r.risk, r.rating, r.status == "open") for r in risks),
+    )
+
+
+def _changes(last_paper: Paper | None, reported: str, sections, risks) -> tuple[ChangeLine, ...]:
+    changes = changes_since_last(last_paper, _paper(reported, sections, risks))
+    return tuple(ChangeLine(c.kind.value, c.reference, c.text) for c in changes)
+
+
+def _decisions(session: Session, workstream_id: int, meeting_date: date) -> tuple[DecisionLine, ...]:
+    return tuple(
+        DecisionLine(d.decision.text, d.outcome) for d in decisions_on_paper(session, workstream_id, meeting_date)
     )
 
 
@@ -252,6 +341,7 @@ def _milestone_line(row) -> MilestoneLine:
     m, assessment = row.milestone, row.assessment
     status = assessment.status.value
     complete = status == "complete"
+    recorded_at_import = complete and row.recorded_at_import
     owner = m.owner
     return MilestoneLine(
         reference=printable(m.reference),
@@ -266,8 +356,9 @@ def _milestone_line(row) -> MilestoneLine:
         status=status,
         rag=assessment.rag.value if assessment.rag else None,
         label=assessment.label,
-        comments=_comments(m),
+        comments=paper_comments(_comments(m), recorded_at_import),
         status_text=assessment.status_text,
+        recorded_at_import=recorded_at_import,
     )
 
 

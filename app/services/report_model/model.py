@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from app.domain.dates import format_plan_date
+from app.domain.paper import paper_statement
 from app.domain.reports import ReportState, rag_status_label
 from app.domain.risk import RED_RISK_NOTE, Likelihood, guidance_grid
 
@@ -173,6 +174,16 @@ class ReportModel:
     @property
     def state_label(self) -> str:
         return report_state_label(self.state)
+
+    @property
+    def statement(self) -> str:
+        """What submitting or signing this paper states: "the 19 April 2021 report as Red (Off Track): …"."""
+        return paper_statement(
+            self.meeting_label,
+            self.rag.reported,
+            [r.rating for r in self.risks if r.status == "open"],
+            [m.rag for m in self.milestones],
+        )
 
     @property
     def risk_guidance(self) -> list[tuple[str, list[tuple[str, int, str]]]]:

@@ -3,9 +3,7 @@ it stands (a draft live from the plan, a submitted or signed-off one from its sn
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -15,15 +13,12 @@ from sqlalchemy.orm import Session
 from app.domain.reports import ReportState
 from app.domain.text import printable
 from app.models import Report, ReportSnapshot
-from app.services.report_model.document import from_document, sha256_of, to_document
+from app.services.report_model.document import from_document, to_document
+from app.services.report_model.integrity import SnapshotIntegrityError, verified_document
 from app.services.report_model.live import ReportExtras, build_live, draft_as_of, submission_as_of
 from app.services.report_model.model import ReportModel, Signature, SignedOff
 
 log = logging.getLogger(__name__)
-
-
-class SnapshotIntegrityError(Exception):
-    """A stored snapshot's body no longer matches its sha256: it must not be served."""
 
 
 def latest_snapshot(session: Session, report: Report) -> ReportSnapshot | None:
@@ -35,52 +30,6 @@ def latest_snapshot(session: Session, report: Report) -> ReportSnapshot | None:
     )
 
 
-def verified_body(snapshot: ReportSnapshot) -> str:
-    """The snapshot's body after checking it against its sha256.
-
-    Raises SnapshotIntegrityError (and logs it) on a mismatch: tampered content is never served.
-    """
-    body = snapshot.body
-    actual = sha256_of(body)
-    if actual != snapshot.sha256:
-        log.error(
-            "report snapshot %s (report %s, sequence %s) fails its hash check: stored sha256 %s, body hashes to %s",
-            snapshot.id,
-            snapshot.report_id,
-            snapshot.sequence,
-            snapshot.sha256,
-            actual,
-        )
-        raise SnapshotIntegrityError(f"Report snapshot {snapshot.id} does not match its sha256")
-    return body
-
-
-# What a stored document's text may hold that ``printable`` removes: a \u escape, a \b or \f (or innocent text such
-# as a backslash before a "b"), or a DEL, C1 or non-character written out as itself.
-_MAYBE_UNPRINTABLE = re.compile(r"\\[ubf]|[\x7f-\x9f\ufffe\uffff]")
-
-
-def printable_json(body: str):
-    """The document ``body`` holds, every key and text in it ``printable``. A body with nothing that could need
-    it (every document written since the rule) is read as it is."""
-    if not _MAYBE_UNPRINTABLE.search(body):
-        return json.loads(body)
-    return json.loads(body, object_hook=_printable_object)
-
-
-def _printable_object(document: dict) -> dict:
-    return {
-        printable(key): (
-            printable(value)
-            if isinstance(value, str)
-            else [printable(v) if isinstance(v, str) else v for v in value]
-            if isinstance(value, list)
-            else value
-        )
-        for key, value in document.items()
-    }
-
-
 def from_snapshot(session: Session, report: Report) -> ReportModel:
     """A submitted or signed-off report from the snapshot taken at submission, with its current state.
 
@@ -90,9 +39,8 @@ def from_snapshot(session: Session, report: Report) -> ReportModel:
     if snapshot is None:
         log.error("report %s is %s but has no snapshot", report.id, report.state)
         raise SnapshotIntegrityError(f"Report {report.id} has no snapshot")
-    body = verified_body(snapshot)
     try:
-        model = from_document(printable_json(body), report_id=report.id)
+        model = from_document(verified_document(snapshot), report_id=report.id)
     except (KeyError, TypeError, ValueError) as error:
         log.error("report snapshot %s cannot be read: %r", snapshot.id, error)
         raise SnapshotIntegrityError(f"Report snapshot {snapshot.id} cannot be read") from error
