@@ -13,6 +13,7 @@ from app.domain.permissions import Role
 from app.exports import cache
 from app.exports import pdf as pdf_export
 from app.exports.pdf import render_pdf
+from app.exports.pdf_pages import numbered
 from app.extensions import db
 from app.services.report_model import build_for_report
 from app.services.reports import create_report, sign_off_report, submit_report
@@ -85,7 +86,9 @@ def test_a_signed_off_reports_pdf_and_word_are_made_once_then_served_as_kept(dem
     assert second == first
     assert (draws.count, writes.count) == (1, 1)
     [kept_pdf], [kept_docx] = _kept("pdf"), _kept("docx")
-    assert kept_pdf.read_bytes().endswith(first["pdf"]) and kept_docx.read_bytes().endswith(first["docx"])
+    # The PDF is kept as drawn, and numbered as it is served (so that a board pack can number it again).
+    assert numbered(kept_pdf.read_bytes().split(b"\n", 1)[1]) == first["pdf"]
+    assert kept_docx.read_bytes().endswith(first["docx"])
     assert "Business Intelligence" in _pdf_text(first["pdf"])
 
 
@@ -181,7 +184,7 @@ def test_the_board_pack_joins_the_kept_reports_behind_its_cover(demo, login_as, 
     draws.count = 0
 
     assert admin.get(url).get_data() == pack
-    assert draws.count == 1  # the cover only
+    assert draws.count == 1  # the cover and contents only
     text = _pdf_text(pack)
     assert "board pack" in text and "Business Intelligence highlight report" in text and "Open the family hub" in text
     assert (
@@ -189,8 +192,8 @@ def test_the_board_pack_joins_the_kept_reports_behind_its_cover(demo, login_as, 
         < text.index("Business Intelligence highlight report")
         < text.index("Youth Justice highlight report")
     )
-    cover_pages = _pages(pack) - sum(_pages(single) for single in singles)
-    assert cover_pages == 1
+    front_pages = _pages(pack) - sum(_pages(single) for single in singles)
+    assert front_pages == 2  # the cover, then the contents
     reader = PdfReader(io.BytesIO(pack))
     assert "board pack" in reader.metadata.title and reader.trailer["/Root"]["/Lang"] == "en-GB"
     bookmarks = [entry["/Title"] for entry in reader.outline if not isinstance(entry, list)]
@@ -212,5 +215,5 @@ def test_the_pack_draws_its_reports_here_when_worker_processes_cannot_start(demo
     draws = _counted(monkeypatch, "app.exports.pdf.draw")
     pack = login_as(demo.admin).get(url_for("reports.board_pack_pdf", meeting_id=demo.meeting.id))
     assert pack.status_code == 200
-    assert draws.count == 3  # the cover and both reports, in this process
+    assert draws.count == 3  # the cover with the contents, and both reports, in this process
     assert "Open the family hub" in _pdf_text(pack.get_data())

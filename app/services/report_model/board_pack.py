@@ -23,6 +23,7 @@ class BoardPackEntry:
     previous: str | None
     current: str | None  # the signed-off report's reported RAG, None when not signed off
     model: ReportModel | None = None
+    state: str | None = None  # the meeting's report's state, None when the workstream has none
 
 
 @dataclass
@@ -67,9 +68,10 @@ def build_board_pack(session: Session, meeting: BoardMeeting, workstream_ids: se
         report = reports.get(workstream.id)
         if report is not None and report.state == ReportState.SIGNED_OFF.value:
             model = from_snapshot(session, report)
-            pack.entries.append(BoardPackEntry(workstream.name, model.rag.previous, model.rag.reported, model))
-        else:
             pack.entries.append(
-                BoardPackEntry(workstream.name, previous_rag_for(session, workstream.id, meeting.date), None)
+                BoardPackEntry(workstream.name, model.rag.previous, model.rag.reported, model, report.state)
             )
+        else:
+            previous = previous_rag_for(session, workstream.id, meeting.date)
+            pack.entries.append(BoardPackEntry(workstream.name, previous, None, state=report.state if report else None))
     return pack
