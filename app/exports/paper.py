@@ -14,6 +14,7 @@ from flask import current_app
 from app.domain.dates import format_plan_date
 from app.domain.rag import direction_of_travel
 from app.domain.reports import ReportState
+from app.services.notifications import absolute_url, app_path
 from app.services.report_model import LIVE, BoardPackEntry, ReportModel
 
 SHORT_HASH = 12  # hex characters of the sha256 printed on the paper
@@ -105,9 +106,7 @@ def verification(model: ReportModel) -> Verification | None:
 
 def _link(endpoint: str, **values) -> str:
     """The route's address: absolute under PUBLIC_URL when it is set, else the path. Needs no request."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    return f"{base}{path}"
+    return absolute_url(app_path(endpoint, **values))
 
 
 def kept_kind(extension: str, *settings: str) -> str:

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from app.domain.dates import format_plan_date, month_end, parse_plan_date
+from app.domain.dates import format_plan_date, format_timestamp, month_end, parse_plan_date
 
 
 @pytest.mark.parametrize(
@@ -135,3 +135,8 @@ def test_format_plan_date_shows_month_or_day(d, month_only, expected):
 def test_formatted_month_parses_back_to_the_same_month(text):
     parsed, month_only = parse_plan_date(text)
     assert parse_plan_date(format_plan_date(parsed, month_only)) == (parsed, True)
+
+
+def test_a_timestamp_reads_to_the_minute_with_the_month_in_words():
+    assert format_timestamp(datetime(2021, 4, 9, 7, 5)) == "9 April 2021 07:05"
+    assert format_timestamp(datetime(2021, 12, 31, 23, 59)) == "31 December 2021 23:59"
