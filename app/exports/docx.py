@@ -287,8 +287,7 @@ class _Writer:
         """A contents page: Word's table of contents field, listing each paper (with its page once updated)."""
         self.add(_para_runs(_run("Contents"), style=self.styles["TOC Heading"], page_break=True))
         entries = [
-            f'<w:hyperlink w:anchor="paper_{index}" w:history="1">{_run(f"{model.workstream} highlight report")}'
-            "</w:hyperlink>"
+            f'<w:hyperlink w:anchor="paper_{index}" w:history="1">{_run(paper.title(model))}</w:hyperlink>'
             for index, model in enumerate(models, start=1)
         ]
         entries[0] = field_start(CONTENTS_FIELD, dirty=True) + entries[0]
@@ -298,7 +297,7 @@ class _Writer:
     # One report -----------------------------------------------------------------------------------------------
 
     def report(self, model: ReportModel, *, level: int, bookmark: str) -> None:
-        self.heading(f"{model.workstream} highlight report", level, bookmark=bookmark)
+        self.heading(paper.title(model), level, bookmark=bookmark)
         meeting = f": {model.meeting_name}, {model.meeting_label}" if model.meeting_name else ""
         self.add(_para(f"{model.programme}{meeting}"))
         self.what_it_is(model)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from app.exports import paper
 from app.services.report_model import BoardPack, ReportModel
 
 # The paper's own stylesheet, for saved files and the PDF (the print page links the same file).
@@ -24,7 +25,7 @@ def document_title(models: list[ReportModel], pack: BoardPack | None) -> str:
         return f"{pack.programme}: {pack.meeting_name}, {pack.meeting_label} board pack"
     model = models[0]
     meeting = f" for {model.meeting_name}, {model.meeting_label}" if model.meeting_name else ""
-    return f"{model.workstream} highlight report{meeting}"
+    return f"{paper.title(model)}{meeting}"
 
 
 def document_date(models: list[ReportModel], pack: BoardPack | None) -> str | None:

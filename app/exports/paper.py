@@ -27,6 +27,11 @@ UNSIGNED_MARKS = {
 }
 
 
+def title(model: ReportModel) -> str:
+    """The paper's title, as its heading and the board pack's contents name it."""
+    return f"{model.workstream} highlight report"
+
+
 def unsigned_mark(model: ReportModel) -> str | None:
     """The words an unsigned paper carries on page 1 and every page; None once it is signed off."""
     if model.signed_off is not None:

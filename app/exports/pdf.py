@@ -12,7 +12,7 @@ from functools import cache as cache_function
 
 from weasyprint import CSS, HTML
 
-from app.exports import cache
+from app.exports import cache, paper
 from app.exports.html import print_css, render_print_html
 from app.exports.paper import kept_kind
 from app.exports.pdf_pages import join, number_pages, numbered, page_count, save
@@ -77,18 +77,24 @@ def board_pack_pdf(pack: BoardPack) -> bytes:
         parts[index] = body
     lengths = [page_count(part) for part in parts]
     front_pages = 2 if models else 1  # the cover, and the contents when there is a report
-    while True:
-        contents, page = [], front_pages + 1
-        for model, length in zip(models, lengths, strict=True):
-            contents.append((f"{model.workstream} highlight report", page))
-            page += length
-        front = draw(render_print_html([], pack=pack, contents=contents))
-        if page_count(front) == front_pages:
+    for _ in range(3):  # the page count of the front matter does not depend on the numbers it lists
+        front = draw(render_print_html([], pack=pack, contents=_contents(models, lengths, front_pages)))
+        drawn_pages = page_count(front)
+        if drawn_pages == front_pages:
             break
-        front_pages = page_count(front)
+        front_pages = drawn_pages
     pdf = join([front, *parts])
     number_pages(pdf)
     return save(pdf)
+
+
+def _contents(models: list[ReportModel], lengths: list[int], front_pages: int) -> list[tuple[str, int]]:
+    """Each paper's title and the page it starts on, after ``front_pages`` pages of cover and contents."""
+    contents, page = [], front_pages + 1
+    for model, length in zip(models, lengths, strict=True):
+        contents.append((paper.title(model), page))
+        page += length
+    return contents
 
 
 def _draw_all(documents: list[str]) -> list[bytes]:
