@@ -15,7 +15,7 @@ from weasyprint import CSS, HTML
 from app.exports import cache, paper
 from app.exports.html import print_css, render_print_html
 from app.exports.paper import kept_kind
-from app.exports.pdf_pages import join, number_pages, numbered, page_count, save
+from app.exports.pdf_pages import finish, join, numbered, page_count
 from app.services.report_model import BoardPack, ReportModel
 
 log = logging.getLogger(__name__)
@@ -83,9 +83,7 @@ def board_pack_pdf(pack: BoardPack) -> bytes:
         if drawn_pages == front_pages:
             break
         front_pages = drawn_pages
-    pdf = join([front, *parts])
-    number_pages(pdf)
-    return save(pdf)
+    return finish(join([front, *parts]))
 
 
 def _contents(models: list[ReportModel], lengths: list[int], front_pages: int) -> list[tuple[str, int]]:

@@ -113,11 +113,56 @@ def number_pages(pdf: pikepdf.Pdf) -> None:
         page.contents_add(pikepdf.Stream(pdf, stamp))
 
 
+def scope_table_headers(pdf: pikepdf.Pdf) -> None:
+    """Give each table header cell its scope, so that assistive technology can tell which cells it heads:
+    a header in a table's head heads its column, one in the body heads its row (as the paper's markup has them:
+    ``<th scope="col">`` in ``<thead>``, ``<th scope="row">`` in ``<tbody>``). The drawn file links cells to
+    headers by ID only, with no ID tree to look the IDs up in."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    stack = [(element, None) for element in _kids(tree)]
+    while stack:
+        element, group = stack.pop()
+        kind = element.get("/S")
+        if kind == Name.TH:
+            attributes = element.get("/A")
+            if not isinstance(attributes, Dictionary):
+                attributes = element.A = Dictionary(O=Name.Table)
+            attributes.Scope = Name.Column if group == Name.THead else Name.Row
+            continue
+        if kind == Name.TD:
+            continue  # a cell's content holds no header
+        if kind in (Name.THead, Name.TBody, Name.TFoot):
+            group = kind
+        stack.extend((kid, group) for kid in _kids(element))
+
+
+def _kids(element) -> list:
+    """An element's child structure elements (not its marked content)."""
+    kids = element.get("/K")
+    if isinstance(kids, Dictionary):
+        kids = [kids]
+    elif not isinstance(kids, Array):
+        return []
+    return [
+        kid
+        for kid in kids
+        if isinstance(kid, Dictionary) and kid.get("/Type", Name.StructElem) == Name.StructElem and "/S" in kid
+    ]
+
+
+def finish(pdf: pikepdf.Pdf) -> bytes:
+    """The file's bytes, its table headers scoped and its pages numbered."""
+    scope_table_headers(pdf)
+    number_pages(pdf)
+    return save(pdf)
+
+
 def numbered(data: bytes) -> bytes:
-    """The PDF with its pages numbered."""
+    """A drawn PDF, finished: its table headers scoped and its pages numbered."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        number_pages(pdf)
-        return save(pdf)
+        return finish(pdf)
 
 
 def save(pdf: pikepdf.Pdf) -> bytes:

@@ -116,16 +116,16 @@ def test_the_pdf_pack_has_a_contents_page_and_counts_its_pages_once_across_every
     tree = pdf.Root.StructTreeRoot
     keys = {int(key) for key, _ in pikepdf.NumberTree(tree.ParentTree).items()}
     assert {int(page.obj.StructParents) for page in pdf.pages} <= keys and int(tree.ParentTreeNextKey) > max(keys)
-    headings = []
+    headings, header_cells = [], []
     stack = list(tree.K)
     while stack:
         element = stack.pop()
         if isinstance(element, pikepdf.Dictionary) and element.get("/Type") == pikepdf.Name.StructElem:
-            if str(element.S) == "/H1":
-                headings.append(element)
+            {"/H1": headings, "/TH": header_cells}.get(str(element.S), []).append(element)
             kids = element.get("/K")
             stack.extend(kids if isinstance(kids, pikepdf.Array) else [])
     assert len(headings) == 3  # the cover's, then each report's: one tree for the whole pack
+    assert header_cells and all("/Scope" in cell.A for cell in header_cells)
     page_ids = {page.obj.objgen for page in pdf.pages}
     assert all(heading.Pg.objgen in page_ids for heading in headings)
 

@@ -239,6 +239,9 @@ def test_the_pdf_is_tagged_pdf_ua_with_its_title_language_and_table_headers(demo
     assert kinds["/Table"] >= len(model.sections) * 3 + 2  # narrative ×2 and milestones per section, header, risks
     assert kinds["/TH"] and kinds["/TD"] and kinds["/H1"] == 1
     headers = {bytes(e.ID) for e in elements if str(e.S) == "/TH"}
+    # Each header cell carries its scope: a column's in the table's head, a row's in its body.
+    scopes = {(str(e.P.P.S), str(e.A.Scope)) for e in elements if str(e.S) == "/TH"}
+    assert scopes == {("/THead", "/Column"), ("/TBody", "/Row")}
     cells = [e for e in elements if str(e.S) == "/TD" and "/A" in e and "/Headers" in e.A]
     assert cells and all({bytes(h) for h in cell.A.Headers} <= headers for cell in cells)
     # Page numbers are page furniture, outside the structure tree.
