@@ -29,6 +29,7 @@ from app.exports.docx_layout import (
     base_document,
     ensure_styles,
     field_start,
+    update_fields_on_open,
 )
 from app.exports.html import document_date, document_title
 from app.services.report_model import BoardPack, ReportModel, narrative_blocks
@@ -47,7 +48,6 @@ TABLE_LOOK = (
 )
 # The board pack's contents: Word fills in each paper's page when it updates the field (it asks on opening).
 CONTENTS_FIELD = 'TOC \\o "2-2" \\h \\z \\u'
-_UPDATE_FIELDS_ON_OPEN = f'<w:updateFields {nsdecls("w")} w:val="true"/>'
 
 
 def template_path() -> str | None:
@@ -82,7 +82,7 @@ def render_docx(models: list[ReportModel], *, pack: BoardPack | None = None) -> 
         furniture.dress(section, paper.running_header(model), paper.unsigned_mark(model), first=first)
         writer.report(model, level=2 if pack is not None else 1, bookmark=f"paper_{index + 1}")
     if pack is not None and models:
-        document.settings.element.append(parse_xml(_UPDATE_FIELDS_ON_OPEN))
+        update_fields_on_open(document)
     when = document_date(models, pack)
     stamp = datetime.fromisoformat(when).replace(tzinfo=UTC) if when else datetime(2000, 1, 1, tzinfo=UTC)
     properties = document.core_properties

@@ -101,11 +101,52 @@ def base_document(template: str | None):
         if name.startswith("Heading") or name == "Title":
             style.font.color.rgb = RGBColor(0, 0, 0)
     document.styles["Normal"].font.size = Pt(10)
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
-    if run_defaults is not None and run_defaults.find(qn("w:lang")) is None:
-        run_defaults.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-GB"/>'))
+    language = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    if language is not None:
+        language.set(qn("w:val"), "en-GB")
     return document
+
+
+# What follows updateFields in a settings part (WordprocessingML keeps its elements in a fixed order).
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+def update_fields_on_open(document) -> None:
+    """Ask Word to update the document's fields (its table of contents) when it opens it."""
+    settings = document.settings.element
+    existing = settings.find(qn("w:updateFields"))
+    if existing is not None:
+        existing.set(qn("w:val"), "true")
+        return
+    element = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
+    successors = {qn(f"w:{name}") for name in _AFTER_UPDATE_FIELDS}
+    following = next((child for child in settings if child.tag in successors), None)
+    if following is None:
+        settings.append(element)
+    else:
+        following.addprevious(element)
 
 
 @cache

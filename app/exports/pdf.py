@@ -14,8 +14,7 @@ from weasyprint import CSS, HTML
 
 from app.exports import cache, paper
 from app.exports.html import print_css, render_print_html
-from app.exports.paper import kept_kind
-from app.exports.pdf_pages import finish, join, numbered, page_count
+from app.exports.pdf_pages import finish, finished, join, page_count
 from app.services.report_model import BoardPack, ReportModel
 
 log = logging.getLogger(__name__)
@@ -28,12 +27,12 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 def render_pdf(models: list[ReportModel], *, pack: BoardPack | None = None) -> bytes:
-    """The PDF bytes of one document, its pages numbered. The same view-model always gives the same bytes (fixed
-    metadata dates and identifier).
+    """The PDF bytes of one document, finished (app.exports.pdf_pages): header cells scoped, pages numbered.
+    The same view-model always gives the same bytes (fixed metadata dates and identifier).
 
     Needs an application context.
     """
-    return numbered(draw(render_print_html(models, pack=pack)))
+    return finished(draw(render_print_html(models, pack=pack)))
 
 
 @cache_function
@@ -51,12 +50,12 @@ def draw(html: str) -> bytes:
 def _drawn(model: ReportModel) -> bytes:
     """The paper's drawn PDF, unnumbered; a signed-off report's is drawn once and kept (app.exports.cache): one
     file serves its own download and every board pack it is in."""
-    return cache.kept(model, kept_kind("pdf"), lambda: draw(render_print_html([model])))
+    return cache.kept(model, paper.kept_kind("pdf"), lambda: draw(render_print_html([model])))
 
 
 def report_pdf(model: ReportModel) -> bytes:
-    """One report's PDF, its pages numbered."""
-    return numbered(_drawn(model))
+    """One report's PDF, finished: header cells scoped, pages numbered."""
+    return finished(_drawn(model))
 
 
 def board_pack_pdf(pack: BoardPack) -> bytes:
@@ -68,7 +67,7 @@ def board_pack_pdf(pack: BoardPack) -> bytes:
     known (again only if the contents run longer than guessed).
     """
     models = pack.models
-    kind = kept_kind("pdf")
+    kind = paper.kept_kind("pdf")
     parts = [cache.load(model, kind) for model in models]
     missing = [index for index, part in enumerate(parts) if part is None]
     drawn = _draw_all([render_print_html([models[index]]) for index in missing])

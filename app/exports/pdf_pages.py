@@ -159,7 +159,7 @@ def finish(pdf: pikepdf.Pdf) -> bytes:
     return save(pdf)
 
 
-def numbered(data: bytes) -> bytes:
+def finished(data: bytes) -> bytes:
     """A drawn PDF, finished: its table headers scoped and its pages numbered."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return finish(pdf)

@@ -151,7 +151,9 @@ def test_the_word_pack_has_a_contents_field_a_header_per_report_and_one_page_cou
         assert numbering is None or numbering.get(qn("w:start")) is None
     body = document.element.body
     assert [i.text.strip() for i in body.iter(qn("w:instrText"))] == [CONTENTS_FIELD]
+    settings = [child.tag for child in document.settings.element]
     assert document.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    assert settings.index(qn("w:updateFields")) < settings.index(qn("w:compat"))  # where Word expects it
     anchors = [h.get(qn("w:anchor")) for h in body.iter(qn("w:hyperlink"))]
     bookmarks = [b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))]
     assert anchors == bookmarks == ["paper_1", "paper_2"]

@@ -13,7 +13,7 @@ from app.domain.permissions import Role
 from app.exports import cache
 from app.exports import pdf as pdf_export
 from app.exports.pdf import render_pdf
-from app.exports.pdf_pages import numbered
+from app.exports.pdf_pages import finished
 from app.extensions import db
 from app.services.report_model import build_for_report
 from app.services.reports import create_report, sign_off_report, submit_report
@@ -87,7 +87,7 @@ def test_a_signed_off_reports_pdf_and_word_are_made_once_then_served_as_kept(dem
     assert (draws.count, writes.count) == (1, 1)
     [kept_pdf], [kept_docx] = _kept("pdf"), _kept("docx")
     # The PDF is kept as drawn, and numbered as it is served (so that a board pack can number it again).
-    assert numbered(kept_pdf.read_bytes().split(b"\n", 1)[1]) == first["pdf"]
+    assert finished(kept_pdf.read_bytes().split(b"\n", 1)[1]) == first["pdf"]
     assert kept_docx.read_bytes().endswith(first["docx"])
     assert "Business Intelligence" in _pdf_text(first["pdf"])
 

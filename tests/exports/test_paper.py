@@ -280,6 +280,8 @@ def test_the_word_file_has_a_running_header_page_fields_and_named_styles(demo): 
     used = {p.style.name for p in document.paragraphs}
     assert {"Heading 1", "Heading 2", "Heading 3"} <= used
     assert str(document.core_properties.title) == document_title([model], None)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) == "en-GB"
 
 
 def _logo(tmp_path) -> bytes:
