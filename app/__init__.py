@@ -84,8 +84,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app.web.context import template_context
+    from app.web.dates import plan_date
 
     app.context_processor(template_context)
+    app.add_template_filter(plan_date, "plan_date")
 
 
 @event.listens_for(Engine, "connect")

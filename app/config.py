@@ -125,6 +125,8 @@ class Config:
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
     # The site's public address, so links in emails are absolute (e.g. https://highlight.example.gov.uk).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
+    # The council's own Word template (.docx): the Word export starts from its styles, headers and footers.
+    REPORT_TEMPLATE_DOCX = os.environ.get("REPORT_TEMPLATE_DOCX", "")
     # Days before a board meeting that `flask send-meeting-reminders` reminds owners, the lead and the sponsor.
     REMINDER_DAYS_OWNERS = int(os.environ.get("REMINDER_DAYS_OWNERS", 10))
     REMINDER_DAYS_LEAD = int(os.environ.get("REMINDER_DAYS_LEAD", 5))
@@ -160,6 +162,8 @@ class Config:
                 raise RuntimeError(f"{name} must read like '5 per 15 minutes', not {getattr(self, name)!r}") from error
         if self.TRUSTED_PROXIES < 0:
             raise RuntimeError("TRUSTED_PROXIES must be 0 or more")
+        if self.REPORT_TEMPLATE_DOCX and not Path(self.REPORT_TEMPLATE_DOCX).is_file():
+            raise RuntimeError(f"REPORT_TEMPLATE_DOCX names {self.REPORT_TEMPLATE_DOCX}, which is not a file")
 
 
 class ProductionConfig(Config):

@@ -116,3 +116,8 @@ def format_plan_date(d: date | None, month_only: bool) -> str:
     if month_only:
         return f"{MONTH_NAMES[d.month - 1]} {d.year}"
     return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def format_timestamp(moment: datetime) -> str:
+    """A moment for people, to the minute: "19 April 2021 14:05" (in the moment's own time zone)."""
+    return f"{format_plan_date(moment, False)} {moment.hour:02d}:{moment.minute:02d}"

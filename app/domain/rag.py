@@ -370,3 +370,18 @@ def score_trend(previous: Rag | None, current: Rag) -> str:
     if change > 0:
         return "worsened"
     return "unchanged"
+
+
+# The board pack's direction of travel, in words, for each ``score_trend``.
+TRAVEL_WORDS = {"improved": "better", "unchanged": "no change", "worsened": "worse", "new": "no earlier RAG"}
+
+
+def direction_of_travel(previous: Rag | str | None, current: Rag | str | None) -> str:
+    """The direction of travel from the previous RAG to the current one, in words: "better", "no change" or
+    "worse" (by ``score_trend``); "no earlier RAG" without a previous one; "" without a current one.
+
+    Raises ValueError for a value that is not a RAG.
+    """
+    if current is None:
+        return ""
+    return TRAVEL_WORDS[score_trend(previous, current)]

@@ -47,8 +47,11 @@ RENDERER_REVISION = 2
 RENDERER_SOURCES = (
     "app/exports/cache.py",
     "app/exports/docx.py",
+    "app/exports/docx_layout.py",
     "app/exports/html.py",
+    "app/exports/paper.py",
     "app/exports/pdf.py",
+    "app/exports/pdf_pages.py",
     "app/services/report_model/model.py",
     "app/services/report_model/live.py",
     "app/services/report_model/document.py",
@@ -56,10 +59,13 @@ RENDERER_SOURCES = (
     "app/services/report_model/board_pack.py",
     "app/domain/reports.py",
     "app/domain/text.py",
+    "app/domain/dates.py",
+    "app/web/dates.py",
     "templates/reports/print.html",
     "templates/reports/_paper.html",
+    "static/print.css",
 )
-RENDERER_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "python-docx", "lxml", "pypdf")
+RENDERER_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "python-docx", "lxml", "pikepdf")
 FOLDER = "exports"
 _kept = KeptExport.__table__
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import cache as cache_function
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
 from weasyprint import CSS, HTML
 
-from app.exports import cache
-from app.exports.html import PRINT_CSS, render_print_html
+from app.exports import cache, paper
+from app.exports.html import print_css, render_print_html
+from app.exports.pdf_pages import finish, finished, join, page_count
 from app.services.report_model import BoardPack, ReportModel
 
 log = logging.getLogger(__name__)
@@ -23,41 +22,75 @@ log = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 # Processes a board pack's missing reports are drawn in at once (each report is one process's work).
 MAX_PROCESSES = 4
+# Tagged, with the title shown and the language set: a public body's published PDFs must be accessible.
+PDF_VARIANT = "pdf/ua-1"
 
 
 def render_pdf(models: list[ReportModel], *, pack: BoardPack | None = None) -> bytes:
-    """The PDF bytes of one document. The same view-model always gives the same bytes (fixed metadata dates and
-    identifier).
+    """The PDF bytes of one document, finished (app.exports.pdf_pages): header cells scoped, pages numbered.
+    The same view-model always gives the same bytes (fixed metadata dates and identifier).
 
     Needs an application context.
     """
-    return draw(render_print_html(models, pack=pack))
+    return finished(draw(render_print_html(models, pack=pack)))
+
+
+@cache_function
+def _stylesheet() -> CSS:
+    return CSS(string=print_css())
 
 
 def draw(html: str) -> bytes:
-    """The PDF of a print layout document; needs no application context (board packs draw in other processes)."""
+    """The tagged PDF (PDF/UA-1) of a print layout document, without page numbers; needs no application context
+    (board packs draw in other processes)."""
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=PRINT_CSS)], pdf_identifier=identifier)
+    return HTML(string=html).write_pdf(stylesheets=[_stylesheet()], pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
+
+
+def _drawn(model: ReportModel) -> bytes:
+    """The paper's drawn PDF, unnumbered; a signed-off report's is drawn once and kept (app.exports.cache): one
+    file serves its own download and every board pack it is in."""
+    return cache.kept(model, paper.kept_kind("pdf"), lambda: draw(render_print_html([model])))
 
 
 def report_pdf(model: ReportModel) -> bytes:
-    """One report's PDF; a signed-off report's is drawn once and kept (app.exports.cache)."""
-    return cache.kept(model, "pdf", lambda: render_pdf([model]))
+    """One report's PDF, finished: header cells scoped, pages numbered."""
+    return finished(_drawn(model))
 
 
 def board_pack_pdf(pack: BoardPack) -> bytes:
-    """The cover (its title and date are the pack's), then each signed-off report's own PDF, joined into one file.
+    """The cover, a contents page, then each signed-off report as drawn for its own download, joined into one
+    tagged file and numbered "Page n of N" across the whole pack.
 
-    Each report is the same PDF as its own download, numbered page 1 of n: kept ones are reused, and the missing
-    ones are drawn side by side in worker processes, then kept.
+    Kept reports are reused; the missing ones are drawn side by side in worker processes, then kept. The contents
+    page needs each report's first page, so the cover and contents are drawn last, once the reports' lengths are
+    known (again only if the contents run longer than guessed).
     """
     models = pack.models
-    parts = cache.load_all(models, "pdf")
+    kind = paper.kept_kind("pdf")
+    parts = cache.load_all(models, kind)
     missing = [index for index, part in enumerate(parts) if part is None]
     drawn = _draw_all([render_print_html([models[index]]) for index in missing])
     for index, body in zip(missing, drawn, strict=True):
-        parts[index] = cache.store(models[index], "pdf", body)
-    return _join([render_pdf([], pack=pack), *parts])
+        parts[index] = cache.store(models[index], kind, body)
+    lengths = [page_count(part) for part in parts]
+    front_pages = 2 if models else 1  # the cover, and the contents when there is a report
+    for _ in range(3):  # the page count of the front matter does not depend on the numbers it lists
+        front = draw(render_print_html([], pack=pack, contents=_contents(models, lengths, front_pages)))
+        drawn_pages = page_count(front)
+        if drawn_pages == front_pages:
+            break
+        front_pages = drawn_pages
+    return finish(join([front, *parts]))
+
+
+def _contents(models: list[ReportModel], lengths: list[int], front_pages: int) -> list[tuple[str, int]]:
+    """Each paper's title and the page it starts on, after ``front_pages`` pages of cover and contents."""
+    contents, page = [], front_pages + 1
+    for model, length in zip(models, lengths, strict=True):
+        contents.append((paper.title(model), page))
+        page += length
+    return contents
 
 
 def _draw_all(documents: list[str]) -> list[bytes]:
@@ -78,17 +111,3 @@ def _draw_all(documents: list[str]) -> list[bytes]:
         except (BrokenProcessPool, OSError) as error:
             log.warning("drawing PDFs in worker processes failed (%s); drawing them here", error)
     return [draw(document) for document in documents]
-
-
-def _join(parts: list[bytes]) -> bytes:
-    """One PDF of the parts in order, with their bookmarks; the first part's title, dates and language."""
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    first = PdfReader(io.BytesIO(parts[0]))
-    writer.add_metadata(dict(first.metadata or {}))
-    if "/Lang" in first.root_object:
-        writer.root_object[NameObject("/Lang")] = TextStringObject(first.root_object["/Lang"])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

@@ -111,7 +111,7 @@ class KeptExport(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     snapshot_sha256: Mapped[str] = mapped_column(String(64))
     renderer: Mapped[str] = mapped_column(String(64))
-    format: Mapped[str] = mapped_column(String(10))
+    format: Mapped[str] = mapped_column(String(40))  # "pdf", or "<settings digest>.pdf" (app.exports.paper.kept_kind)
     # The whole view-model the file was drawn from: the snapshot, and what signing added (the signer's name).
     view_sha256: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))

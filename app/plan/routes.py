@@ -58,8 +58,9 @@ def milestone(milestone_id: int):
         .order_by(Proposal.id.desc())
     ).all()
     pending = frozenset(p.kind for p in proposals if p.state == "pending")
+    as_of = as_of_arg()
     assessment = assess_milestone(
-        milestone.facts(pending_completion="completion" in pending), as_of_arg(), workstream.programme.thresholds
+        milestone.facts(pending_completion="completion" in pending), as_of, workstream.programme.thresholds
     )
     plan_row = MilestoneRow(milestone, assessment, pending)
     history = db.session.scalars(
@@ -73,6 +74,7 @@ def milestone(milestone_id: int):
         workstream=workstream,
         milestone=milestone,
         row=plan_row,
+        as_of=as_of,
         proposals=proposals,
         history=history,
         can_edit=current_user.can(Permission.EDIT_PLAN, workstream.id),

@@ -46,6 +46,7 @@ from app.services.report_model import (
     draft_as_of,
     latest_snapshot,
     load_report,
+    verified_body,
 )
 from app.web.dates import as_of_arg, today
 from app.web.forms import apply_domain_error
@@ -598,7 +599,7 @@ def save_decision(report_id: int, decision_id: int):
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def print_layout(report_id: int):
     _, model = _read_or_404(report_id)
-    html = render_print_html([model], stylesheet_href=url_for("static", filename="app.css"))
+    html = render_print_html([model], stylesheet_href=url_for("static", filename="print.css"))
     return Response(html, mimetype="text/html")
 
 
@@ -621,6 +622,22 @@ def download_pdf(report_id: int):
 def report_json(report_id: int):
     _, model = _read_or_404(report_id)
     return _download(render_json(model), "application/json", _filename(model, "json"), inline=True)
+
+
+@bp.route("/reports/<int:report_id>/snapshot.json")
+@permission_required(Permission.VIEW_SIGNED_REPORT)
+def snapshot_json(report_id: int):
+    """The document stored when the report was submitted, byte for byte: what its sha256 is of."""
+    report, _ = _loaded_or_404(report_id)
+    snapshot = latest_snapshot(db.session, report)
+    if snapshot is None:
+        abort(404)
+    try:
+        body = verified_body(snapshot)
+    except SnapshotIntegrityError:
+        abort(500)
+    name = f"{_slug(report.workstream.name)}-{report.meeting.date.isoformat()}-snapshot.json"
+    return _download(body.encode("utf-8"), "application/json", name, inline=True)
 
 
 @bp.route("/workstreams/<int:workstream_id>/report.json")

@@ -20,7 +20,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("snapshot_sha256", sa.String(length=64), nullable=False),
         sa.Column("renderer", sa.String(length=64), nullable=False),
-        sa.Column("format", sa.String(length=10), nullable=False),
+        sa.Column("format", sa.String(length=40), nullable=False),
         sa.Column("view_sha256", sa.String(length=64), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),

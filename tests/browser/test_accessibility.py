@@ -126,6 +126,7 @@ PAGES: dict[str, tuple[str | None, Callable]] = {
         ),
     ),
     "audit trail": (data.LEAD, _visit("plan.audit", workstream_id="workstream")),
+    "programme overview": (data.LEAD, _visit("plan.overview")),
     "admin": (data.ADMIN, _visit("admin.index")),
     "admin users": (data.ADMIN, _visit("admin.list_users")),
     "admin new user": (data.ADMIN, _visit("admin.new_user")),

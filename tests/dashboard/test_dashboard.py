@@ -71,6 +71,8 @@ def test_each_workstream_shows_the_plan_pages_rag_and_counts(world, plan, login_
     ]
     # 1.1 awaits approval of its completion; 2.5 is complete; 2.3, 2.4 and 2.7 are overdue; 2.6 is removed.
     assert cells == ["Red", "1", "7", "3", "1"]
+    header = page.select("table:has(caption:-soup-contains('Your workstreams')) thead th")[1]
+    assert header.get_text(strip=True) == f"Computed RAG as at {TODAY.day} {TODAY.strftime('%B')} {TODAY.year}"
 
 
 def test_a_sponsor_of_several_workstreams_sees_each_in_name_order(world, login_as):
@@ -101,6 +103,8 @@ def test_my_milestones_are_my_open_ones_due_within_14_days_soonest_first(world, 
     cells = [[td.get_text(" ", strip=True) for td in r.select("td")][1:] for r in rows]
     assert cells[0] == [days(-40).strftime("%-d %B %Y"), "Overdue"]
     assert cells[3] == [days(12).strftime("%-d %B %Y"), "Slipped"]
+    status = page.select("#my-milestones thead th")[3].get_text(strip=True)
+    assert status == f"Status as at {TODAY.day} {TODAY.strftime('%B')} {TODAY.year}"
     assert page.select_one("#overdue-milestones") is None  # an owner leads nothing
 
 

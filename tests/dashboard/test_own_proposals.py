@@ -65,7 +65,7 @@ def test_an_owner_sees_each_state_newest_first_with_the_rejection_reason_and_a_l
     assert texts[0].startswith("2.4: a revised date of June 2030 Waiting for a decision")
     assert "Withdrawn" in texts[1]
     assert "Rejected" in texts[2] and texts[2].endswith("Reason: The sign-off email is missing")
-    assert "Approved" in texts[3] and f"approved 8 Jan 2030 by {a.lead.name}" in texts[3]
+    assert "Approved" in texts[3] and f"approved 8 January 2030 by {a.lead.name}" in texts[3]
     assert texts[4].startswith("1.1: completion on 1 April 2021 Waiting for a decision")
     assert [li.select_one(".app-rejection-reason") is not None for li in items] == [False, False, True, False, False]
     assert not dashboard(login_as, a.owner).select("a[href='{}']".format(url_for("proposals.mine")))

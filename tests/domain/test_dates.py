@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from app.domain.dates import format_plan_date, month_end, parse_as_of, parse_plan_date
+from app.domain.dates import format_plan_date, format_timestamp, month_end, parse_as_of, parse_plan_date
 
 
 @pytest.mark.parametrize(
@@ -150,3 +150,8 @@ def test_an_as_of_date_is_iso_within_the_calendar_the_rag_can_count_in():
     ):
         with pytest.raises(ValueError, match=message):
             parse_as_of(text)
+
+
+def test_a_timestamp_reads_to_the_minute_with_the_month_in_words():
+    assert format_timestamp(datetime(2021, 4, 9, 7, 5)) == "9 April 2021 07:05"
+    assert format_timestamp(datetime(2021, 12, 31, 23, 59)) == "31 December 2021 23:59"

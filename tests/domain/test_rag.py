@@ -18,6 +18,7 @@ from app.domain.rag import (
     Thresholds,
     assess_milestone,
     assess_workstream,
+    direction_of_travel,
     reference_sort_key,
     report_as_of,
     score_trend,
@@ -688,3 +689,23 @@ def test_status_text_is_one_of_the_status_words_from_the_rag_rule(facts, expecte
 def test_status_text_refuses_an_unknown_status():
     with pytest.raises(ValueError):
         status_text("finished", "On track")
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "words"),
+    [
+        (Rag.RED, Rag.AMBER, "better"),
+        ("amber", "green", "better"),
+        (Rag.AMBER, Rag.AMBER, "no change"),
+        (Rag.GREEN, Rag.RED, "worse"),
+        (None, Rag.GREEN, "no earlier RAG"),
+        (Rag.RED, None, ""),
+    ],
+)
+def test_direction_of_travel_in_words_follows_the_trend(previous, current, words):
+    assert direction_of_travel(previous, current) == words
+
+
+def test_direction_of_travel_refuses_a_value_that_is_not_a_rag():
+    with pytest.raises(ValueError):
+        direction_of_travel("purple", "red")

@@ -18,6 +18,7 @@ from app.domain.permissions import Role
 from app.exports import cache
 from app.exports import pdf as pdf_export
 from app.exports.pdf import render_pdf
+from app.exports.pdf_pages import finished
 from app.extensions import db
 from app.models import KeptExport, ReportSnapshot
 from app.services.report_model import build_for_report
@@ -92,7 +93,9 @@ def test_a_signed_off_reports_pdf_and_word_are_made_once_then_served_as_kept(dem
     assert second == first
     assert (draws.count, writes.count) == (1, 1)
     [kept_pdf], [kept_docx] = _kept("pdf"), _kept("docx")
-    assert kept_pdf.read_bytes() == first["pdf"] and kept_docx.read_bytes() == first["docx"]
+    # The PDF is kept as drawn, and numbered as it is served (so that a board pack can number it again).
+    assert finished(kept_pdf.read_bytes()) == first["pdf"]
+    assert kept_docx.read_bytes() == first["docx"]
     assert "Business Intelligence" in _pdf_text(first["pdf"])
     snapshot = db.session.scalar(select(ReportSnapshot.sha256).where(ReportSnapshot.report_id == report.id))
     records = db.session.scalars(select(KeptExport).order_by(KeptExport.format)).all()
@@ -100,7 +103,8 @@ def test_a_signed_off_reports_pdf_and_word_are_made_once_then_served_as_kept(dem
         (snapshot, cache.renderer_version(), "docx"),
         (snapshot, cache.renderer_version(), "pdf"),
     ]
-    assert [r.sha256 for r in records] == [hashlib.sha256(first[kind]).hexdigest() for kind in ("docx", "pdf")]
+    drawn = {"docx": kept_docx.read_bytes(), "pdf": kept_pdf.read_bytes()}
+    assert [r.sha256 for r in records] == [hashlib.sha256(drawn[kind]).hexdigest() for kind in ("docx", "pdf")]
     assert kept_pdf.name == f"{snapshot}.pdf"
 
 
@@ -162,7 +166,8 @@ def test_a_kept_pdf_swapped_for_another_is_never_served(demo, login_as, caplog, 
     admin = login_as(demo.admin)
     right = admin.get(url_for("reports.download_pdf", report_id=business.id)).get_data()
     other = admin.get(url_for("reports.download_pdf", report_id=youth_justice.id)).get_data()
-    path = next(p for p in _kept("pdf") if p.read_bytes() == right)
+    path = next(p for p in _kept("pdf") if finished(p.read_bytes()) == right)
+    drawn = path.read_bytes()
     forged = other if disguise == "as it is" else hashlib.sha256(other).hexdigest().encode() + b"\n" + other
     path.write_bytes(forged)
     with caplog.at_level(logging.WARNING):
@@ -171,7 +176,7 @@ def test_a_kept_pdf_swapped_for_another_is_never_served(demo, login_as, caplog, 
     text = _pdf_text(served)
     assert "Business Intelligence highlight report" in text and "Youth Justice" not in text
     assert f"{path} does not match its record" in caplog.text
-    assert path.read_bytes() == right
+    assert path.read_bytes() == drawn
 
 
 def test_recorded_bytes_that_fail_their_sha256_are_drawn_again(demo, login_as, monkeypatch, caplog):  # noqa: F811
@@ -190,7 +195,7 @@ def test_recorded_bytes_that_fail_their_sha256_are_drawn_again(demo, login_as, m
     assert "the recorded bytes do not match their sha256 either" in caplog.text
     db.session.expire_all()
     [record] = db.session.scalars(select(KeptExport)).all()
-    assert (record.content, kept.read_bytes()) == (right, right)
+    assert record.content == kept.read_bytes() and finished(record.content) == right
 
 
 def test_another_app_server_serves_the_recorded_file_without_drawing_it(demo, login_as, monkeypatch, tmp_path):  # noqa: F811
@@ -201,7 +206,8 @@ def test_another_app_server_serves_the_recorded_file_without_drawing_it(demo, lo
     with other_server.app_context():
         served = other_server.test_client(user=demo.viewer).get(url_for("reports.download_pdf", report_id=report.id))
         assert served.get_data() == first
-        assert cache.path_for(build_for_report(db.session, report, date.today()), "pdf").read_bytes() == first
+        kept = cache.path_for(build_for_report(db.session, report, date.today()), "pdf").read_bytes()
+        assert finished(kept) == first
         db.session.remove()
     assert draws.count == 0
 
@@ -252,7 +258,7 @@ def test_the_board_pack_joins_the_kept_reports_behind_its_cover(demo, login_as, 
     draws.count = 0
 
     assert admin.get(url).get_data() == pack
-    assert draws.count == 1  # the cover only
+    assert draws.count == 1  # the cover and contents only
     text = _pdf_text(pack)
     assert "board pack" in text and "Business Intelligence highlight report" in text and "Open the family hub" in text
     assert (
@@ -260,8 +266,8 @@ def test_the_board_pack_joins_the_kept_reports_behind_its_cover(demo, login_as, 
         < text.index("Business Intelligence highlight report")
         < text.index("Youth Justice highlight report")
     )
-    cover_pages = _pages(pack) - sum(_pages(single) for single in singles)
-    assert cover_pages == 1
+    front_pages = _pages(pack) - sum(_pages(single) for single in singles)
+    assert front_pages == 2  # the cover, then the contents
     reader = PdfReader(io.BytesIO(pack))
     assert "board pack" in reader.metadata.title and reader.trailer["/Root"]["/Lang"] == "en-GB"
     bookmarks = [entry["/Title"] for entry in reader.outline if not isinstance(entry, list)]
@@ -283,5 +289,5 @@ def test_the_pack_draws_its_reports_here_when_worker_processes_cannot_start(demo
     draws = _counted(monkeypatch, "app.exports.pdf.draw")
     pack = login_as(demo.admin).get(url_for("reports.board_pack_pdf", meeting_id=demo.meeting.id))
     assert pack.status_code == 200
-    assert draws.count == 3  # the cover and both reports, in this process
+    assert draws.count == 3  # the cover with the contents, and both reports, in this process
     assert "Open the family hub" in _pdf_text(pack.get_data())

@@ -80,11 +80,12 @@ def test_the_docx_holds_every_milestone_and_the_rag_in_real_tables(demo):  # noq
         "Milestone",
         "Date Due",
         "Actual/ Revised Date",
+        "Status",
         "Comments/ Reason for Delay",
     ]
     assert milestone_table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     row = next(r for r in milestone_table.rows if r.cells[0].text == "1.4")
-    assert [c.text for c in row.cells[2:4]] == ["February 2021", "April 2021"]
+    assert [c.text for c in row.cells[2:5]] == ["February 2021", "April 2021", "Slipped"]
     assert RED_RISK_NOTE in [p.text for p in document.paragraphs]
 
 
@@ -128,7 +129,7 @@ def test_the_print_layout_reads_like_the_seed(demo, login_as):  # noqa: F811
     assert [r.th.get_text(strip=True) for r in risks] == [r.reference for r in data.RISKS]  # the seed's order
     assert [td.get_text(strip=True) for td in risks[0].select("td")][1:5] == ["Medium", "Significant", "5", "Amber"]
     served = login_as(demo.lead).get(url_for("reports.print_layout", report_id=demo.report.id))
-    assert parse(served).select_one("link[rel=stylesheet]")["href"] == url_for("static", filename="app.css")
+    assert parse(served).select_one("link[rel=stylesheet]")["href"] == url_for("static", filename="print.css")
     assert parse(served).select_one("style") is None  # the Content-Security-Policy forbids inline styles
 
 
@@ -147,11 +148,13 @@ def test_the_board_pack_has_a_cover_then_every_signed_off_report(demo, login_as)
     assert "attachment" in response.headers["Content-Disposition"]
     document = Document(io.BytesIO(response.get_data()))
     cover = document.tables[0]
+    signed = f"Signed off by {demo.sponsor.name} on {refresh(demo.report).signed_off_at.day} "
     assert [[c.text for c in row.cells] for row in cover.rows] == [
-        ["Pillar/ Workstream", "Previous RAG Status", "Current RAG Status"],
-        ["Business Intelligence", "N/A", "Amber (At Risk)"],
-        ["Early Help", "N/A", "No signed-off report"],
+        ["Pillar/ Workstream", "Previous RAG Status", "Current RAG Status", "Direction of travel", "Paper"],
+        ["Business Intelligence", "N/A", "Amber (At Risk)", "No earlier RAG", cover.rows[1].cells[4].text],
+        ["Early Help", "N/A", "No signed-off report", "No signed-off report", "No report started"],
     ]
+    assert cover.rows[1].cells[4].text.startswith(signed)
     assert all(m.reference in [c.text for c in _cells(document)] for m in data.MILESTONES)
     pdf = login_as(demo.admin).get(url_for("reports.board_pack_pdf", meeting_id=demo.meeting.id))
     text = _pdf_text(pdf.get_data())

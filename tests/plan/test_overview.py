@@ -64,6 +64,8 @@ def test_admin_sees_every_workstream_with_rag_counts_and_trend(app, world, login
     assert (found["Beta"]["previous"], found["Beta"]["data-trend"]) == ("N/A", "new")
     summary = " ".join(page.select_one(f"#programme-{world.programme.id}-summary").get_text().split())
     assert summary.startswith("2 workstreams: 0 red, 2 amber, 0 green.")
+    headers = [th.get_text(" ", strip=True) for th in page.select("table.app-overview thead th")]
+    assert headers[1] == "Computed RAG as at 1 March 2030"  # the as-at date beside every computed RAG
 
 
 def test_trend_ignores_reports_signed_off_after_the_as_at_date(app, world, login_as):

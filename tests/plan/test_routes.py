@@ -78,14 +78,22 @@ def test_plan_filter_form_works_without_javascript(login_as, world):
     assert form["hx-target"] == "#plan-results"
 
 
+def _status(page, reference: str) -> str:
+    """The words of a milestone's Status cell."""
+    escaped = reference.replace(".", "\\.")
+    row = page.select_one(f"#milestone-{escaped}")
+    return row.select("td")[4].get_text(" ", strip=True)
+
+
 def test_plan_rag_and_reasons_follow_the_as_of_date(login_as, world):
     client = login_as(world.a.lead)
     url = url_for("plan.show", workstream_id=world.a.workstream.id)
-    # 1.1 is due 31 March 2030
+    # 1.1 is due 31 March 2030, its completion awaiting approval: the Status says so, then how its dates stand.
     early = parse(client.get(url, query_string={"as_of": "2030-01-01"}))
-    assert early.select_one("#milestone-1\\.1 .govuk-tag").get_text(strip=True) == "On track"
+    assert _status(early, "1.1") == "Awaiting approval On track"
     late = parse(client.get(url, query_string={"as_of": "2030-05-15"}))
-    assert late.select_one("#milestone-1\\.1 .govuk-tag").get_text(strip=True) == "Overdue"
+    assert _status(late, "1.1") == "Awaiting approval Overdue"
+    assert late.select_one("#plan-rag").get_text(" ", strip=True).startswith("Computed RAG as at 15 May 2030:")
     assert "1.1 (45 days)" in late.select_one("#rag-reasons").get_text()
 
 

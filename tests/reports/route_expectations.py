@@ -21,6 +21,7 @@ EXPECTED = {
     "reports.download_docx": READ_DRAFT,
     "reports.download_pdf": READ_DRAFT,
     "reports.report_json": READ_DRAFT,
+    "reports.snapshot_json": READ_DRAFT,
     "reports.live_json": READ_DRAFT,
     # Every member of the programme's workstreams reads the pack: outsider leads workstream B of it.
     "reports.board_pack_pdf": SIGNED_IN,

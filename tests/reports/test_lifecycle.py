@@ -88,7 +88,9 @@ def test_the_sponsor_signs_off_the_snapshot_and_the_lead_is_told(demo, login_as)
     assert any("signed off by" in n.text for n in lead_notes)
     page = parse(login_as(demo.viewer).get(url_for("reports.detail", report_id=report.id)))
     assert page.select_one("#report-state").get_text(strip=True) == "Signed off"
-    assert snapshots(report)[-1].sha256 in page.select_one("#report-signed-off").get_text()
+    sha256 = snapshots(report)[-1].sha256
+    assert page.select_one("#report-sha256").get_text(strip=True) == sha256
+    assert sha256[:12] in page.select_one("#report-signed-off").get_text()
     assert page.select_one("#report-actions form") is None
 
 

@@ -24,6 +24,7 @@ class BoardPackEntry:
     previous: str | None
     current: str | None  # the signed-off report's reported RAG, None when not signed off
     model: ReportModel | None = None
+    state: str | None = None  # the meeting's report's state, None when the workstream has none
 
 
 @dataclass
@@ -71,10 +72,10 @@ def build_board_pack(session: Session, meeting: BoardMeeting, workstream_ids: se
         if report is not None and report.state == ReportState.SIGNED_OFF.value:
             model = from_snapshot(session, report)
             pack.entries.append(
-                BoardPackEntry(printable(workstream.name), model.rag.previous, model.rag.reported, model)
+                BoardPackEntry(printable(workstream.name), model.rag.previous, model.rag.reported, model, report.state)
             )
         else:
-            pack.entries.append(
-                BoardPackEntry(printable(workstream.name), previous_rag_for(session, workstream.id, meeting.date), None)
-            )
+            previous = previous_rag_for(session, workstream.id, meeting.date)
+            state = report.state if report else None
+            pack.entries.append(BoardPackEntry(printable(workstream.name), previous, None, state=state))
     return pack
