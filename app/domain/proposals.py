@@ -15,6 +15,23 @@ from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Role, can_decide_proposal
 
+# How a completion recorded by the first import into an empty plan is labelled wherever it is shown: it was
+# neither proposed with evidence nor decided by anyone in Highlight.
+RECORDED_AT_IMPORT = "Recorded at import, no evidence"
+
+
+def import_source(filename: str) -> str:
+    """The source named on a proposal or record made by an import: "import of plan.xlsx"."""
+    return f"import of {filename}"
+
+
+def may_record_at_import(milestones_in_plan: int) -> bool:
+    """Only the first import into an empty plan records completions (and removals, and revised dates) as facts.
+
+    Into a plan that already has milestones, each becomes a proposal that someone other than the importer decides.
+    """
+    return milestones_in_plan == 0
+
 
 class Kind(StrEnum):
     COMPLETION = "completion"
@@ -103,18 +120,26 @@ def check_may_propose(actor_id: int, actor_roles: Iterable[Role], milestone: Mil
         raise DomainError("This milestone is already complete", field="kind")
 
 
+def check_completion_date(completion_date: date, is_month: bool, today: date, field: str = "completion_date") -> None:
+    """A completion date is never after today, whatever path it comes in by (form, import, CLI).
+
+    A month counts as its last day, so the current month is refused until it ends: give the day instead.
+    Raises DomainError(field).
+    """
+    if completion_date > today:
+        if is_month and (completion_date.year, completion_date.month) == (today.year, today.month):
+            raise DomainError("Enter the day it was completed: this month has not ended", field=field)
+        raise DomainError("The completion date must be today or in the past", field=field)
+
+
 def check_completion(completion_date: date | None, is_month: bool, today: date, note: str, evidence_count: int) -> str:
     """A completion needs a date not in the future, a note, and at least one file or link.
 
-    A month counts as its last day, so the current month is refused until it ends: give the day instead.
     Returns the cleaned note; raises DomainError(field).
     """
     if completion_date is None:
         raise DomainError("Enter the date it was completed", field="completion_date")
-    if completion_date > today:
-        if is_month and (completion_date.year, completion_date.month) == (today.year, today.month):
-            raise DomainError("Enter the day it was completed: this month has not ended", field="completion_date")
-        raise DomainError("The completion date must be today or in the past", field="completion_date")
+    check_completion_date(completion_date, is_month, today)
     note = (note or "").strip()
     if not note:
         raise DomainError("Enter a note saying what was done", field="note")

@@ -1,6 +1,7 @@
 """``flask import-plan``: load an action plan (and its risks) from a spreadsheet."""
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -41,8 +42,13 @@ def import_plan(
     The workstream is created if missing: in --programme (itself created if missing); without --programme, in
     the only programme there is, or in a new "Default programme" if there is none (name the programme when there
     are several). A milestone or risk whose reference already exists is updated; every change is audited.
-    A row with completed_on becomes an approved completion recorded as imported. An owner who is a user but
-    not yet working on the workstream becomes one of its action owners.
+    An owner who is a user but not yet working on the workstream becomes one of its action owners.
+
+    \b
+    completed_on (never after today): into a new, empty workstream it is recorded as a completion "recorded at
+    import, no evidence". Into a plan that already has milestones, a completion, a new revised_due and a
+    removed_reason each become a proposal, in the name of --by (else the milestone's owner), awaiting a decision
+    by someone else.
 
     \b
     Everything is checked first: any problem is printed with its row and column, the exit status is 1, and
@@ -70,6 +76,7 @@ def import_plan(
             programme_name=programme_label,
             risks_filename=risks_file.name if risks_file else None,
             risks_content=risks_file.read_bytes() if risks_file else None,
+            today=date.today(),
         )
         if not dry_run:
             importer.apply_import(db.session, actor, prepared)

@@ -75,7 +75,7 @@ def preview(workstream_id: int):
         return _upload_again(workstream.id)
     form = ConfirmForm(upload=pending.id)
     try:
-        prepared = importer.prepare_upload(db.session, current_user, pending)
+        prepared = importer.prepare_upload(db.session, current_user, pending, today=today())
     except importer.ImportFailed as failed:
         return _preview(workstream, pending, form, failed=failed)
     return _preview(workstream, pending, form, prepared=prepared)
@@ -92,7 +92,7 @@ def confirm(workstream_id: int):
         return _upload_again(workstream.id)
     filename = pending.filename
     try:
-        prepared = importer.confirm_upload(db.session, current_user, pending)
+        prepared = importer.confirm_upload(db.session, current_user, pending, today=today())
     except importer.ImportFailed as failed:
         db.session.rollback()
         return _preview(workstream, pending, form, failed=failed)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.domain.permissions import Permission, Role
+from app.domain.proposals import RECORDED_AT_IMPORT
 from app.domain.rag import assess_milestone
 from app.extensions import db
 from app.models import AuditEvent, Programme, Proposal, Section
@@ -75,6 +76,7 @@ def milestone(milestone_id: int):
         row=plan_row,
         proposals=proposals,
         history=history,
+        recorded_at_import=RECORDED_AT_IMPORT,
         can_edit=current_user.can(Permission.EDIT_PLAN, workstream.id),
         can_propose=milestone.owner_id == current_user.id
         and current_user.can(Permission.PROPOSE_CHANGE, workstream.id),

@@ -20,11 +20,12 @@ from app.domain.dates import parse_plan_date
 from app.domain.errors import DomainError
 from app.domain.permissions import Role
 from app.domain.plan import normalise_reference
+from app.domain.proposals import Kind, check_completion_date, import_source, may_record_at_import
 from app.domain.rag import reference_sort_key
 from app.domain.risk import Impact, Likelihood
 from app.models import Membership, Milestone, PendingImport, Programme, Proposal, Risk, Section, User, Workstream
 from app.models._base import utcnow
-from app.services import admin, audit, plan, risks, users
+from app.services import admin, audit, plan, proposals, risks, users
 from app.services.plan_view import load_plan
 from app.services.plan_workbook import (
     COMPUTED_RISK_COLUMNS,
@@ -80,7 +81,7 @@ class Change:
 
     kind: str  # section | milestone | risk | member
     key: str
-    action: str  # added | updated | unchanged | completed | removed
+    action: str  # one of ACTIONS
     fields: tuple[str, ...] = ()
 
     def __str__(self) -> str:
@@ -95,6 +96,20 @@ class Change:
         return text[:1].upper() + text[1:]
 
 
+# What an import does to a milestone, in the order the summary lists them. "completed" and "removed" are recorded
+# as facts (first import into an empty plan only); the "… proposed" ones wait for a decision.
+ACTIONS = (
+    "added",
+    "updated",
+    "completed",
+    "removed",
+    "completion proposed",
+    "revised date proposed",
+    "removal proposed",
+    "unchanged",
+)
+
+
 @dataclass
 class _MilestoneRow:
     row: int
@@ -102,8 +117,13 @@ class _MilestoneRow:
     section: int
     values: dict
     existing: Milestone | None
-    completed: tuple[date, bool] | None = None
-    removed_reason: str | None = None
+    completed: tuple[date, bool] | None = None  # recorded at import (into an empty plan)
+    removed_reason: str | None = None  # recorded at import (into an empty plan)
+    proposer: User | None = None  # in whose name the proposals below are made
+    propose_completion: tuple[date, bool] | None = None
+    propose_revised: tuple[date, bool] | None = None
+    propose_removal: str | None = None
+    note: str = ""
 
 
 @dataclass
@@ -130,6 +150,7 @@ class ImportPlan:
     milestones: list[_MilestoneRow] = field(default_factory=list)
     risks: list[_RiskRow] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    direct: bool = True  # completions recorded as facts (an empty plan), not proposed
 
     def count(self, kind: str, action: str) -> int:
         return sum(c.kind == kind and c.action == action for c in self.changes)
@@ -141,6 +162,22 @@ class ImportPlan:
     def has_changes(self) -> bool:
         return self.workstream is None or any(c.action != "unchanged" for c in self.changes)
 
+    @property
+    def source(self) -> str:
+        return import_source(self.filename)
+
+    @property
+    def proposals(self) -> int:
+        return sum(c.action.endswith(" proposed") for c in self.changes)
+
+    def totals(self, kind: str) -> str:
+        """ "1 added, 2 updated, 1 completion proposed, 5 unchanged": every count, the rare ones only when not 0."""
+        return ", ".join(
+            f"{self.count(kind, action)} {action}"
+            for action in ACTIONS
+            if action in ("added", "updated", "unchanged") or self.count(kind, action)
+        )
+
     def summary_lines(self) -> list[str]:
         """What the import adds and updates, for people: totals, then one line per reference."""
         lines = []
@@ -149,13 +186,10 @@ class ImportPlan:
         if self.workstream is None:
             lines.append(f'Workstream "{self.workstream_name}" created in "{self.programme_name}"')
         for kind, title in (("section", "Sections"), ("milestone", "Milestones"), ("risk", "Risks")):
-            totals = ", ".join(
-                f"{self.count(kind, action)} {action}"
-                for action in ("added", "updated", "completed", "removed", "unchanged")
-                if action in ("added", "updated", "unchanged") or self.count(kind, action)
-            )
-            lines.append(f"{title}: {totals}")
+            lines.append(f"{title}: {self.totals(kind)}")
             lines.extend(f"  {change}" for change in self.listed(kind))
+        if self.proposals:
+            lines.append(f"Proposals waiting for a decision by someone other than the importer: {self.proposals}")
         members = self.listed("member")
         if members:
             lines.append(f"Action owners added to the workstream: {len(members)}")
@@ -234,6 +268,7 @@ def prepare_import(
     programme_name: str = "",
     risks_filename: str | None = None,
     risks_content: bytes | None = None,
+    today: date,
 ) -> ImportPlan:
     """Read and check the whole file against the workstream (None: one to be created) without writing.
 
@@ -250,7 +285,7 @@ def prepare_import(
         programme=workstream.programme if workstream else programme,
         programme_name=workstream.programme.name if workstream else programme_name,
     )
-    checker = _Checker(session, actor, workstream, milestone_table, risk_table)
+    checker = _Checker(session, actor, workstream, milestone_table, risk_table, today=today, source=result.source)
     checker.check(result)
     if checker.problems:
         raise ImportFailed(sorted(checker.problems, key=lambda p: (p.sheet != MILESTONES, p.row or 0)))
@@ -260,9 +295,12 @@ def prepare_import(
 class _Checker:
     """Checks every row against the workstream as it is, collecting problems and the changes to make."""
 
-    def __init__(self, session, actor, workstream, milestone_table: Table, risk_table: Table | None):
+    def __init__(
+        self, session, actor, workstream, milestone_table: Table, risk_table: Table | None, *, today: date, source: str
+    ):
         self.session, self.actor, self.workstream = session, actor, workstream
         self.milestone_table, self.risk_table = milestone_table, risk_table
+        self.today, self.source = today, source
         self.problems: list[Problem] = []
         self.new_members: dict[int, User] = {}
         ws_id = workstream.id if workstream else None
@@ -270,13 +308,16 @@ class _Checker:
         self.milestones = {
             m.reference: m for m in session.scalars(select(Milestone).where(Milestone.workstream_id == ws_id))
         }
-        self.pending_completion = set(
-            session.scalars(
-                select(Proposal.milestone_id)
+        # The first import into an empty plan records completions as facts; later ones make proposals.
+        self.direct = may_record_at_import(len(self.milestones))
+        self.pending: set[tuple[int, str]] = {
+            (milestone_id, kind)
+            for milestone_id, kind in session.execute(
+                select(Proposal.milestone_id, Proposal.kind)
                 .join(Milestone, Proposal.milestone_id == Milestone.id)
-                .where(Milestone.workstream_id == ws_id, Proposal.state == "pending", Proposal.kind == "completion")
+                .where(Milestone.workstream_id == ws_id, Proposal.state == "pending")
             )
-        )
+        }
         self.risks = {r.reference: r for r in session.scalars(select(Risk).where(Risk.workstream_id == ws_id))}
         self.roles: dict[int, set[Role]] = {}
         for membership in session.scalars(select(Membership).where(Membership.workstream_id == ws_id)):
@@ -305,6 +346,7 @@ class _Checker:
         if not self.milestone_table.rows and not (self.risk_table and self.risk_table.rows):
             self.problem(None, None, "The file has no rows to import below its column names")
         result.new_members = self.new_members
+        result.direct = self.direct
         result.changes.extend(Change("member", user.email, "added") for user in self.new_members.values())
 
     def _check_columns(self, table: Table, known: tuple[str, ...], required: tuple[str, ...], sheet: str) -> bool:
@@ -407,44 +449,93 @@ class _Checker:
                 candidate["revised_due"], candidate["revised_due_is_month"] = revised
             if "comments" in present:
                 candidate["comments"] = str(values.get("comments", "")).strip()
-            item = _MilestoneRow(row, reference, number, candidate, existing)
+            item = _MilestoneRow(row, reference, number, candidate, existing, note=candidate.get("comments", ""))
+            item.proposer = self.actor or (owner if "owner_id" in candidate else (existing.owner if existing else None))
             if completed[0] is not None:
-                item.completed = completed
-                self._check_completion(row, item, owner)
+                self._check_completion(row, item, completed)
+            if existing is not None and not self.direct and "revised_due" in candidate:
+                self._check_revised(row, item)
             removed_reason = str(values.get("removed_reason", "")).strip()
             if removed_reason and not (existing and existing.removed):
-                item.removed_reason = removed_reason
+                self._check_removal(row, item, removed_reason)
             result.milestones.append(item)
         if any(p.sheet == MILESTONES for p in self.problems):
             return
         self._plan_sections(result, titles)
         self._plan_milestones(result)
 
-    def _check_completion(self, row: int, item: _MilestoneRow, owner: User | None) -> None:
+    def _needs_proposer(self, row: int, item: _MilestoneRow, column: str, what: str) -> bool:
+        """A proposal from an import is in the importer's name, or its owner's when the system imports."""
+        if item.proposer is None:
+            self.problem(
+                row,
+                column,
+                f"Enter the owner's email: {what} from an import without a named importer is proposed in the "
+                "owner's name",
+            )
+            return False
+        return True
+
+    def _pending(self, row: int, item: _MilestoneRow, kind: Kind, column: str) -> bool:
+        if item.existing is not None and (item.existing.id, kind.value) in self.pending:
+            self.problem(
+                row,
+                column,
+                f"Milestone {item.reference} has a proposal of {kind.noun} awaiting a decision: decide it before "
+                "importing another",
+            )
+            return True
+        return False
+
+    def _check_completion(self, row: int, item: _MilestoneRow, completed: tuple[date, bool]) -> None:
         existing = item.existing
         if existing is not None and existing.completed_on is not None:
-            if existing.completed_on != item.completed[0]:
+            if existing.completed_on != completed[0]:
                 self.problem(
                     row,
                     "completed_on",
                     f"Milestone {item.reference} is already complete ({existing.completed_on_label}); "
                     "an import cannot change a completion",
                 )
-            item.completed = None  # already recorded
+            return  # already recorded
+        try:
+            check_completion_date(*completed, self.today, field="completed_on")
+        except DomainError as error:
+            self.problem(row, "completed_on", error.message)
             return
-        if existing is not None and existing.id in self.pending_completion:
-            self.problem(
-                row,
-                "completed_on",
-                f"Milestone {item.reference} has a completion awaiting approval: decide it before importing one",
-            )
-        proposer = owner if "owner_id" in item.values else (existing.owner if existing else None)
-        if proposer is None and self.actor is None:
-            self.problem(
-                row,
-                "owner_email",
-                "Enter the owner's email: an imported completion is recorded against its owner",
-            )
+        if self._pending(row, item, Kind.COMPLETION, "completed_on"):
+            return
+        if self.direct:
+            if item.proposer is None:
+                self.problem(
+                    row,
+                    "owner_email",
+                    "Enter the owner's email: an imported completion is recorded against its owner",
+                )
+            item.completed = completed
+        elif self._needs_proposer(row, item, "completed_on", "a completion"):
+            item.propose_completion = completed
+
+    def _check_revised(self, row: int, item: _MilestoneRow) -> None:
+        """A new revised date for a milestone of a plan that has them becomes a proposal of a revised date; the
+        milestone keeps its dates until it is decided. Clearing the revised date stays a direct edit."""
+        existing, values = item.existing, item.values
+        new = (values["revised_due"], values["revised_due_is_month"])
+        if new[0] is None or new[0] == existing.current_due:
+            return
+        values["revised_due"], values["revised_due_is_month"] = existing.revised_due, existing.revised_due_is_month
+        if not self._pending(row, item, Kind.DATE_CHANGE, "revised_due") and self._needs_proposer(
+            row, item, "revised_due", "a revised date"
+        ):
+            item.propose_revised = new
+
+    def _check_removal(self, row: int, item: _MilestoneRow, reason: str) -> None:
+        if self.direct:
+            item.removed_reason = reason
+        elif not self._pending(row, item, Kind.REMOVAL, "removed_reason") and self._needs_proposer(
+            row, item, "removed_reason", "a removal"
+        ):
+            item.propose_removal = reason
 
     def _plan_sections(self, result: ImportPlan, titles: dict[int, tuple[str, int]]) -> None:
         for number in sorted({m.section for m in result.milestones}):
@@ -477,10 +568,15 @@ class _Checker:
                 result.changes.append(
                     Change("milestone", item.reference, "updated" if changed else "unchanged", changed)
                 )
-            if item.completed is not None:
-                result.changes.append(Change("milestone", item.reference, "completed"))
-            if item.removed_reason:
-                result.changes.append(Change("milestone", item.reference, "removed"))
+            for value, action in (
+                (item.completed, "completed"),
+                (item.removed_reason, "removed"),
+                (item.propose_completion, "completion proposed"),
+                (item.propose_revised, "revised date proposed"),
+                (item.propose_removal, "removal proposed"),
+            ):
+                if value:
+                    result.changes.append(Change("milestone", item.reference, action))
 
     # -- risks ----------------------------------------------------------------------------------------------
 
@@ -593,9 +689,10 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
             current = {name: getattr(milestone, name) for name in plan.MILESTONE_FIELDS}
             plan.update_milestone(session, actor, milestone, current | values)
         if item.completed is not None:
-            plan.record_imported_completion(session, actor, milestone, *item.completed)
+            plan.record_imported_completion(session, actor, milestone, *item.completed, source=prepared.source)
         if item.removed_reason:
             plan.remove_milestone(session, actor, milestone, item.removed_reason)
+        _propose(session, actor, prepared, item, milestone)
 
     for item in prepared.risks:
         values = {name: _stored(value) for name, value in item.values.items()}
@@ -621,6 +718,27 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
     return workstream
 
 
+def _propose(session: Session, actor: User | None, prepared: ImportPlan, item: _MilestoneRow, milestone) -> None:
+    """The row's completion, revised date and removal as proposals awaiting a decider other than the importer."""
+    wanted = (
+        (item.propose_completion, Kind.COMPLETION),
+        (item.propose_revised, Kind.DATE_CHANGE),
+        (item.propose_removal, Kind.REMOVAL),
+    )
+    for value, kind in wanted:
+        if not value:
+            continue
+        values = proposals.ProposalInput(note=item.note)
+        if kind is Kind.COMPLETION:
+            values = proposals.ProposalInput(completion_date=value[0], completion_is_month=value[1], note=item.note)
+        elif kind is Kind.DATE_CHANGE:
+            reason = item.note or f"Revised date given in the {prepared.source}"
+            values = proposals.ProposalInput(new_due=value[0], new_due_is_month=value[1], reason=reason)
+        else:
+            values = proposals.ProposalInput(reason=value)
+        proposals.propose_from_import(session, actor, item.proposer, milestone, kind, values, source=prepared.source)
+
+
 def import_summary(prepared: ImportPlan) -> str:
     """One sentence for a flash message: "3 milestones added, 2 updated; 1 risk added"."""
     parts = []
@@ -628,6 +746,10 @@ def import_summary(prepared: ImportPlan) -> str:
         added, updated = prepared.count(kind, "added"), prepared.count(kind, "updated")
         if added or updated:
             parts.append(f"{added} {kind if added == 1 else plural} added, {updated} updated")
+    if prepared.count("milestone", "completed"):
+        parts.append(f"{prepared.count('milestone', 'completed')} recorded as complete")
+    if prepared.proposals:
+        parts.append(f"{prepared.proposals} proposal{'s' if prepared.proposals != 1 else ''} waiting for a decision")
     return "; ".join(parts) or "nothing changed"
 
 
@@ -683,16 +805,18 @@ def find_upload(
     return pending
 
 
-def prepare_upload(session: Session, actor: User, pending: PendingImport) -> ImportPlan:
+def prepare_upload(session: Session, actor: User, pending: PendingImport, *, today: date) -> ImportPlan:
     """Check a kept upload against its workstream as it is now. Raises ImportFailed."""
     workstream = session.get(Workstream, pending.workstream_id)
-    return prepare_import(session, actor, filename=pending.filename, content=pending.content, workstream=workstream)
+    return prepare_import(
+        session, actor, filename=pending.filename, content=pending.content, workstream=workstream, today=today
+    )
 
 
-def confirm_upload(session: Session, actor: User, pending: PendingImport) -> ImportPlan:
+def confirm_upload(session: Session, actor: User, pending: PendingImport, *, today: date) -> ImportPlan:
     """Check the upload again (the plan may have changed since the preview), write it, and forget the file.
     Raises ImportFailed, having written nothing; the caller commits or rolls back."""
-    prepared = prepare_upload(session, actor, pending)
+    prepared = prepare_upload(session, actor, pending, today=today)
     apply_import(session, actor, prepared)
     session.delete(pending)
     session.flush()

@@ -164,6 +164,63 @@ def propose(
     return proposal
 
 
+def propose_from_import(
+    session: Session,
+    actor: User | None,
+    proposer: User,
+    milestone: Milestone,
+    kind: rules.Kind,
+    values: ProposalInput,
+    *,
+    source: str,
+) -> Proposal:
+    """A completion, revised date or removal read from an imported file, made a pending proposal in
+    ``proposer``'s name (the importer, or the owner when the system imports) with the import as its source.
+
+    It carries no evidence: its decider (never the proposer: ``may_decide``) sees that, and the proposer may add
+    some. The import has already checked the values (a completion date never after today); raises DuplicatePending
+    when one of this kind is already waiting.
+    """
+    proposal = Proposal(
+        milestone_id=milestone.id,
+        kind=kind.value,
+        state="pending",
+        version=1,
+        proposed_by_id=proposer.id,
+        source=source,
+        note=(values.note or "").strip(),
+        reason=(values.reason or "").strip(),
+    )
+    if kind is rules.Kind.COMPLETION:
+        proposal.completion_date, proposal.completion_is_month = values.completion_date, values.completion_is_month
+    elif kind is rules.Kind.DATE_CHANGE:
+        proposal.new_due, proposal.new_due_is_month = values.new_due, values.new_due_is_month
+    _refuse_duplicate(session, milestone, kind)
+    session.add(proposal)
+    session.flush()
+    what = describe(proposal)
+    audit.record(
+        session,
+        actor,
+        "proposal.created",
+        proposal,
+        workstream_id=milestone.workstream_id,
+        milestone_id=milestone.id,
+        summary=f"{proposer.name} proposed {what} from {source}, without evidence",
+        after={"kind": kind.value, "version": 1, "reason": proposal.reason, "note": proposal.note, "source": source},
+    )
+    for person in deciders(session, proposal):
+        notify(
+            session,
+            person,
+            f"{proposer.name} proposed {what} for milestone {milestone.reference} (from {source})",
+            app_path("proposals.detail", proposal_id=proposal.id),
+            subject=f"Decision needed: milestone {milestone.reference}",
+            body=f"{milestone.reference} {milestone.text}\n{_detail_lines(proposal)}\nFrom: {source}",
+        )
+    return proposal
+
+
 def _refuse_duplicate(session: Session, milestone: Milestone, kind: rules.Kind) -> None:
     waiting = session.scalar(
         select(Proposal.id).where(
