@@ -65,17 +65,20 @@ def import_plan(
         programme, programme_label, workstream = importer.resolve_workstream(
             db.session, workstream_name, programme_name
         )
+        parsed = importer.read_files(
+            file.name,
+            importer.read_bounded(file),
+            risks_file.name if risks_file else None,
+            importer.read_bounded(risks_file) if risks_file else None,
+        )
         prepared = importer.prepare_import(
             db.session,
             actor,
-            filename=file.name,
-            content=file.read_bytes(),
+            parsed,
             workstream=workstream,
             workstream_name=workstream_name.strip(),
             programme=programme,
             programme_name=programme_label,
-            risks_filename=risks_file.name if risks_file else None,
-            risks_content=risks_file.read_bytes() if risks_file else None,
             today=date.today(),
         )
         if not dry_run:

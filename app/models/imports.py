@@ -1,14 +1,15 @@
-"""A spreadsheet uploaded for import, kept between its preview and the lead's confirmation.
+"""An uploaded file's rows as read for import, kept between its preview and the lead's confirmation.
 
-Kept in the database (not on an app server's disk, nor in the size-limited session cookie) so that any instance
-can serve the confirmation; rows are short-lived and deleted on confirmation or when stale.
+The file is read once, on upload; what was read (not the file) is kept, as JSON, in the database (not on an app
+server's disk, nor in the size-limited session cookie) so that any instance can serve the confirmation. Rows are
+short-lived and deleted on confirmation or when stale.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.extensions import db
@@ -24,5 +25,5 @@ class PendingImport(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    parsed: Mapped[str] = deferred(mapped_column(Text, nullable=False))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -9,9 +9,11 @@ or a removal but never undoes one.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -23,12 +25,14 @@ from app.domain.plan import normalise_reference
 from app.domain.proposals import Kind, check_completion_date, import_source, may_record_at_import
 from app.domain.rag import reference_sort_key
 from app.domain.risk import Impact, Likelihood
+from app.domain.text import LINE_LIMIT, TEXT_LIMIT, check_text
 from app.models import Membership, Milestone, PendingImport, Programme, Proposal, Risk, Section, User, Workstream
 from app.models._base import utcnow
 from app.services import admin, audit, plan, proposals, risks, users
 from app.services.plan_view import load_plan
 from app.services.plan_workbook import (
     COMPUTED_RISK_COLUMNS,
+    MAX_BYTES,
     MILESTONE_COLUMNS,
     MILESTONES,
     REQUIRED_MILESTONE_COLUMNS,
@@ -46,6 +50,8 @@ from app.services.plan_workbook import (
 DEFAULT_PROGRAMME = "Default programme"
 # "1", "1." or "1. Title"; a title cannot start with a digit, so a reference such as 1.4 is refused.
 _SECTION = re.compile(r"(\d{1,3})\s*[.):\-–]?\s*([^\d\s.):\-–].*)?", re.S)
+# Cells that may hold several lines; every other cell is one line (a name, a date, a reference, a choice).
+MULTILINE_COLUMNS = frozenset({"milestone", "comments", "removed_reason", "risk", "description", "mitigation"})
 # Who may own what: milestones are owned by owners or leads; risks also by sponsors.
 MILESTONE_OWNER_ROLES = frozenset({Role.OWNER, Role.LEAD})
 RISK_OWNER_ROLES = frozenset(risks.RISK_OWNER_ROLES)
@@ -239,10 +245,53 @@ def resolve_workstream(
     return None, DEFAULT_PROGRAMME, None
 
 
+@dataclass
+class ParsedFile:
+    """A file as read, once: its name, size and sha256, and its checked-readable tables. Kept as JSON between an
+    upload's preview and its confirmation (the upload itself is not kept), and checked against the plan as it is
+    at each of them."""
+
+    filename: str
+    size: int
+    sha256: str
+    milestones: Table
+    risks: Table | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "filename": self.filename,
+                "size": self.size,
+                "sha256": self.sha256,
+                "milestones": self.milestones.to_json(),
+                "risks": self.risks.to_json() if self.risks is not None else None,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ParsedFile:
+        data = json.loads(text)
+        risks = data.get("risks")
+        return cls(
+            data["filename"],
+            data["size"],
+            data["sha256"],
+            Table.from_json(data["milestones"]),
+            Table.from_json(risks) if risks is not None else None,
+        )
+
+
+def read_bounded(path: Path) -> bytes:
+    """A file's bytes, refused (ImportFailed) before reading when it is larger than an import may be."""
+    if path.stat().st_size > MAX_BYTES:
+        raise ImportFailed([Problem(f"{path.name} must be smaller than {MAX_BYTES // 2**20} MB")])
+    return path.read_bytes()
+
+
 def read_files(
     filename: str, content: bytes, risks_filename: str | None = None, risks_content: bytes | None = None
-) -> tuple[Table, Table | None]:
-    """Read the plan file (and a separate risks CSV). Raises ImportFailed if a file cannot be read."""
+) -> ParsedFile:
+    """Read the plan file (and a separate risks CSV) once. Raises ImportFailed if a file cannot be read safely."""
     try:
         milestones, risk_table = read_plan_file(filename, content)
         if risks_content is not None:
@@ -253,39 +302,35 @@ def read_files(
             risk_table = read_csv(risks_content, RISKS)
     except UnreadableFile as error:
         raise ImportFailed([Problem(str(error))]) from error
-    return milestones, risk_table
+    whole = content + (risks_content or b"")
+    return ParsedFile(filename, len(whole), hashlib.sha256(whole).hexdigest(), milestones, risk_table)
 
 
 def prepare_import(
     session: Session,
     actor: User | None,
+    parsed: ParsedFile,
     *,
-    filename: str,
-    content: bytes,
     workstream: Workstream | None,
     workstream_name: str = "",
     programme: Programme | None = None,
     programme_name: str = "",
-    risks_filename: str | None = None,
-    risks_content: bytes | None = None,
     today: date,
 ) -> ImportPlan:
-    """Read and check the whole file against the workstream (None: one to be created) without writing.
+    """Check the whole of a read file against the workstream (None: one to be created) without writing.
 
-    Raises ImportFailed listing every problem (unreadable file, unknown or missing column, bad date, unknown
-    owner, duplicate reference, unknown likelihood or impact…) with its row and column.
+    Raises ImportFailed listing every problem (unknown or missing column, bad date, unknown owner, duplicate
+    reference, unknown likelihood or impact, control characters…) with its row and column.
     """
-    milestone_table, risk_table = read_files(filename, content, risks_filename, risks_content)
-    sha256 = hashlib.sha256(content + (risks_content or b"")).hexdigest()
     result = ImportPlan(
-        filename=filename,
-        sha256=sha256,
+        filename=parsed.filename,
+        sha256=parsed.sha256,
         workstream=workstream,
         workstream_name=workstream.name if workstream else workstream_name,
         programme=workstream.programme if workstream else programme,
         programme_name=workstream.programme.name if workstream else programme_name,
     )
-    checker = _Checker(session, actor, workstream, milestone_table, risk_table, today=today, source=result.source)
+    checker = _Checker(session, actor, workstream, parsed.milestones, parsed.risks, today=today, source=result.source)
     checker.check(result)
     if checker.problems:
         raise ImportFailed(sorted(checker.problems, key=lambda p: (p.sheet != MILESTONES, p.row or 0)))
@@ -369,6 +414,23 @@ class _Checker:
                 ok = False
         return ok
 
+    def _check_texts(self, row: int, values: dict, sheet: str) -> None:
+        """Every text cell is plain text within its limit: no control characters, one line where one is meant."""
+        for column, value in values.items():
+            if not isinstance(value, str) or not value:
+                continue
+            one_line = column not in MULTILINE_COLUMNS
+            try:
+                check_text(
+                    value,
+                    column,
+                    label=column.replace("_", " ").capitalize(),
+                    limit=LINE_LIMIT if one_line else TEXT_LIMIT,
+                    multiline=not one_line,
+                )
+            except DomainError as error:
+                self.problem(row, column, error.message, sheet)
+
     # -- values ---------------------------------------------------------------------------------------------
 
     def _date(self, row: int, column: str, value, sheet: str = MILESTONES, required: str | None = None):
@@ -422,6 +484,7 @@ class _Checker:
         present = set(self.milestone_table.columns)
         for row, values in self.milestone_table.rows:
             before = len(self.problems)
+            self._check_texts(row, values, MILESTONES)
             number = self._section(row, values.get("section"), titles)
             reference = None
             try:
@@ -597,6 +660,7 @@ class _Checker:
         present = set(self.risk_table.columns)
         for row, values in self.risk_table.rows:
             before = len(self.problems)
+            self._check_texts(row, values, RISKS)
             reference = str(values.get("reference", "")).strip()
             if not reference:
                 self.problem(row, "reference", "Enter the risk reference", RISKS)
@@ -755,14 +819,17 @@ def import_summary(prepared: ImportPlan) -> str:
 
 # -- the browser's upload, preview and confirm ---------------------------------------------------------------
 
-UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+UPLOAD_MAX_BYTES = MAX_BYTES
 UPLOAD_LIFETIME = timedelta(hours=2)
 
 
 def keep_upload(session: Session, actor: User, workstream: Workstream, filename: str, content: bytes) -> PendingImport:
-    """Keep an uploaded file until the lead confirms its import, replacing their earlier upload for the
-    workstream and clearing everyone's stale ones. Raises DomainError(field="file") for an empty, oversized or
-    wrongly named file."""
+    """Read an uploaded file once and keep what was read until the lead confirms its import, replacing their
+    earlier upload for the workstream and clearing everyone's stale ones.
+
+    Raises DomainError(field="file") for a wrongly named, empty, oversized, unreadable or unsafe file (nothing is
+    kept then).
+    """
     filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
     if not filename.lower().endswith((".xlsx", ".csv")):
         raise DomainError("The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv)", field="file")
@@ -770,6 +837,10 @@ def keep_upload(session: Session, actor: User, workstream: Workstream, filename:
         raise DomainError("The selected file is empty", field="file")
     if len(content) > UPLOAD_MAX_BYTES:
         raise DomainError(f"The selected file must be smaller than {UPLOAD_MAX_BYTES // 2**20} MB", field="file")
+    try:
+        parsed = read_files(filename, content)
+    except ImportFailed as failed:
+        raise DomainError(f"{filename}: {failed.problems[0]}", field="file") from failed
     session.execute(
         delete(PendingImport).where(
             or_(
@@ -782,9 +853,9 @@ def keep_upload(session: Session, actor: User, workstream: Workstream, filename:
         workstream_id=workstream.id,
         user_id=actor.id,
         filename=filename,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
+        size=parsed.size,
+        sha256=parsed.sha256,
+        parsed=parsed.to_json(),
     )
     session.add(pending)
     session.flush()
@@ -806,15 +877,13 @@ def find_upload(
 
 
 def prepare_upload(session: Session, actor: User, pending: PendingImport, *, today: date) -> ImportPlan:
-    """Check a kept upload against its workstream as it is now. Raises ImportFailed."""
+    """Check the rows kept from an upload against its workstream as it is now. Raises ImportFailed."""
     workstream = session.get(Workstream, pending.workstream_id)
-    return prepare_import(
-        session, actor, filename=pending.filename, content=pending.content, workstream=workstream, today=today
-    )
+    return prepare_import(session, actor, ParsedFile.from_json(pending.parsed), workstream=workstream, today=today)
 
 
 def confirm_upload(session: Session, actor: User, pending: PendingImport, *, today: date) -> ImportPlan:
-    """Check the upload again (the plan may have changed since the preview), write it, and forget the file.
+    """Check the kept rows again (the plan may have changed since the preview), write them, and forget them.
     Raises ImportFailed, having written nothing; the caller commits or rolls back."""
     prepared = prepare_upload(session, actor, pending, today=today)
     apply_import(session, actor, prepared)

@@ -18,9 +18,12 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.domain.dates import format_plan_date
+from app.domain.packages import Bounds, UnsafePackage, check_package
 
 MILESTONES = "milestones"
 RISKS = "risks"
+INSTRUCTIONS_SHEET = "instructions"
+LISTS_SHEET = "lists"
 
 MILESTONE_COLUMNS = (
     "section",
@@ -51,20 +54,49 @@ COMPUTED_RISK_COLUMNS = ("score", "rating")
 DATE_COLUMNS = frozenset({"due", "revised_due", "completed_on", "mitigation_date"})
 
 MAX_ROWS = 5000
+MAX_COLUMNS = 100
+# A run of this many blank rows ends a sheet: a workbook may carry formatting far below its data.
+MAX_BLANK_RUN = 10_000
+MAX_BYTES = 5 * 1024 * 1024
 EXTENSIONS = (".xlsx", ".csv")
+XLSX_LABEL = "an Excel workbook (.xlsx)"
 
 
 class UnreadableFile(Exception):
     """The file is not a workbook or CSV this importer can read; the message says why, for people."""
 
 
+_DATE_TAG = "$date"
+
+
 @dataclass
 class Table:
-    """One sheet: its (normalised) column names and its non-blank rows, numbered as a spreadsheet numbers them."""
+    """One sheet: its (normalised) column names and its non-blank rows, numbered as a spreadsheet numbers them.
+
+    Kept between an upload's preview and its confirmation as JSON (``to_json``), so a file is parsed once.
+    """
 
     name: str
     columns: list[str]
     rows: list[tuple[int, dict[str, str | date]]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        def value(v):
+            return {_DATE_TAG: v.isoformat()} if isinstance(v, date) else v
+
+        return {
+            "name": self.name,
+            "columns": self.columns,
+            "rows": [[number, {k: value(v) for k, v in values.items()}] for number, values in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Table:
+        def value(v):
+            return date.fromisoformat(v[_DATE_TAG]) if isinstance(v, dict) else v
+
+        rows = [(number, {k: value(v) for k, v in values.items()}) for number, values in data["rows"]]
+        return cls(data["name"], list(data["columns"]), rows)
 
 
 def column_name(header) -> str:
@@ -89,15 +121,22 @@ def _cell_text(value) -> str | date:
 
 def _table(name: str, records) -> Table:
     records = iter(records)
-    header = next(records, None)
-    columns = [column_name(h) for h in header or ()]
-    while columns and not columns[-1]:
-        columns.pop()
+    header = list(next(records, None) or ())
+    while header and header[-1] in (None, ""):
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise UnreadableFile(f"The {name} have more than {MAX_COLUMNS} columns: keep only the plan's columns")
+    columns = [column_name(h) for h in header]
     table = Table(name, columns)
+    blank_run = 0
     for number, record in enumerate(records, start=2):
         values = {col: _cell_text(v) for col, v in zip(columns, record, strict=False) if col}
         if not any(v != "" for v in values.values()):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                break
             continue
+        blank_run = 0
         if len(table.rows) >= MAX_ROWS:
             raise UnreadableFile(f"The {name} have more than {MAX_ROWS:,} rows: split the file")
         table.rows.append((number, values))
@@ -114,17 +153,32 @@ def _decode(content: bytes) -> str:
 
 def read_csv(content: bytes, name: str = MILESTONES) -> Table:
     """Read a CSV file whose first row names the columns. Raises UnreadableFile."""
+    if len(content) > MAX_BYTES:
+        raise UnreadableFile(f"The file must be smaller than {MAX_BYTES // 2**20} MB")
     try:
         return _table(name, csv.reader(io.StringIO(_decode(content), newline="")))
     except csv.Error as error:
         raise UnreadableFile(f"The file could not be read as CSV: {error}") from error
 
 
+def _sheet_records(sheet):
+    """The header row, then each row cut to the header's width: a sheet's stated dimensions are not trusted."""
+    header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    width = len(header)
+    while width and header[width - 1] in (None, ""):
+        width -= 1
+    yield header[:width]
+    if width:
+        yield from sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+
+
 def read_plan_file(filename: str, content: bytes) -> tuple[Table, Table | None]:
     """Read the milestones (and a ``risks`` sheet, if an .xlsx has one) from an .xlsx or .csv file.
 
-    In a workbook the milestones are the sheet called "milestones", else the first sheet. Raises UnreadableFile
-    for another kind of file, a file that is not what its name says, or too many rows.
+    In a workbook the milestones are the sheet called "milestones", else the first sheet. A workbook is checked as
+    a package (size, parts, expansion, DOCTYPE: app.domain.packages) before openpyxl opens it. Raises
+    UnreadableFile for another kind of file, a file that is not what its name says, an unsafe package, or too many
+    rows.
     """
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".csv":
@@ -132,18 +186,24 @@ def read_plan_file(filename: str, content: bytes) -> tuple[Table, Table | None]:
     if suffix != ".xlsx":
         raise UnreadableFile("The file must be an Excel workbook (.xlsx) or a CSV file (.csv)")
     try:
+        check_package(content, label=XLSX_LABEL, main_part="xl/workbook.xml", bounds=Bounds(max_bytes=MAX_BYTES))
+    except UnsafePackage as error:
+        raise UnreadableFile(str(error)) from error
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise UnreadableFile("The file could not be read as an Excel workbook (.xlsx)") from error
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
+        raise UnreadableFile(f"The file could not be read as {XLSX_LABEL}") from error
     try:
         sheets = {ws.title.strip().lower(): ws for ws in workbook.worksheets}
         plan = sheets.get(MILESTONES) or next(
-            (ws for title, ws in sheets.items() if title not in (RISKS, "instructions")), None
+            (ws for title, ws in sheets.items() if title not in (RISKS, INSTRUCTIONS_SHEET, LISTS_SHEET)), None
         )
         if plan is None:
             raise UnreadableFile('The workbook has no "milestones" sheet')
-        milestones = _table(MILESTONES, plan.iter_rows(values_only=True))
-        risks = _table(RISKS, sheets[RISKS].iter_rows(values_only=True)) if RISKS in sheets else None
+        milestones = _table(MILESTONES, _sheet_records(plan))
+        risks = _table(RISKS, _sheet_records(sheets[RISKS])) if RISKS in sheets else None
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
+        raise UnreadableFile(f"The file could not be read as {XLSX_LABEL}: {error}") from error
     finally:
         workbook.close()
     return milestones, risks
@@ -200,7 +260,7 @@ def write_workbook(milestone_rows, risk_rows=None, instructions: bool = False) -
     if risk_rows is not None:
         _sheet(workbook, RISKS, RISK_COLUMNS + COMPUTED_RISK_COLUMNS, risk_rows)
     if instructions:
-        sheet = workbook.create_sheet("instructions")
+        sheet = workbook.create_sheet(INSTRUCTIONS_SHEET)
         for line in INSTRUCTIONS:
             sheet.append(list(line))
         sheet.column_dimensions["A"].width = 110

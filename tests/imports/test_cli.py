@@ -244,7 +244,7 @@ def test_without_a_programme_the_workstream_must_be_unambiguous(app, people, tmp
 def test_a_file_that_is_not_a_spreadsheet_is_refused(app, people, tmp_path):
     path = tmp_path / "plan.xlsx"
     path.write_bytes(b"not a workbook")
-    assert_refused(app, run(app, path, "--workstream", "BI"), "could not be read as an Excel workbook")
+    assert_refused(app, run(app, path, "--workstream", "BI"), "The file is not an Excel workbook (.xlsx)")
     text = tmp_path / "plan.txt"
     text.write_text("section,reference")
     assert_refused(app, run(app, text, "--workstream", "BI"), "The file must be an Excel workbook (.xlsx) or a CSV")

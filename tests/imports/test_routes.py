@@ -150,10 +150,12 @@ def test_only_spreadsheets_are_accepted(app, world, login_as):
     )
 
 
-def test_an_unreadable_workbook_is_a_problem_in_the_preview(app, world, login_as):
-    client = login_as(world.a.lead)
-    page = parse(client.get(upload(client, world.a.workstream, b"PK-not-really", "plan.xlsx").headers["Location"]))
-    assert "could not be read as an Excel workbook" in page.select_one(".govuk-error-summary").get_text()
+def test_an_unreadable_workbook_is_refused_on_the_upload_form_and_nothing_is_kept(app, world, login_as, session):
+    response = upload(login_as(world.a.lead), world.a.workstream, b"PK\x03\x04-not-really", "plan.xlsx")
+    assert response.status_code == 200
+    summary = parse(response).select_one(".govuk-error-summary").get_text()
+    assert "plan.xlsx: The file could not be read as an Excel workbook (.xlsx): it is damaged" in summary
+    assert session.scalar(select(PendingImport)) is None
 
 
 def test_template_download_has_the_import_columns(app, world, login_as):
