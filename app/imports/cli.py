@@ -36,7 +36,10 @@ def import_plan(
     Milestone columns: section, reference, milestone, owner_email, due, revised_due, completed_on, comments
     (and optionally removed_reason). Risks come from the workbook's "risks" sheet or from --risks FILE.csv:
     reference, risk, description, likelihood, impact, mitigation, mitigation_date (and optionally owner_email,
-    status). Dates as YYYY-MM-DD, DD/MM/YYYY or Month YYYY. Section: "1. Title", or "1" once the section exists.
+    status). Dates as YYYY-MM-DD, DD/MM/YYYY or Month YYYY. Section: "1. Title", "1" once the section exists, or
+    a title alone (its number then comes from the references' prefix, or the order of first appearance). Column
+    names may be written people's way ("Ref", "Due date", "Revised date", "Owner", "Actual/ Revised Date"); an
+    owner may be given by name where only one user has it.
 
     \b
     The workstream is created if missing: in --programme (itself created if missing); without --programme, in

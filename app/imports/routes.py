@@ -104,8 +104,8 @@ def confirm(workstream_id: int):
 @bp.route("/workstreams/<int:workstream_id>/import/template.xlsx")
 @permission_required(Permission.EDIT_PLAN)
 def template(workstream_id: int):
-    get_workstream_or_404(workstream_id, need=Permission.EDIT_PLAN)
-    return _xlsx(importer.template_workbook(), "highlight-plan-template.xlsx")
+    workstream = get_workstream_or_404(workstream_id, need=Permission.EDIT_PLAN)
+    return _xlsx(importer.template_workbook(db.session, workstream), "highlight-plan-template.xlsx")
 
 
 @bp.route("/workstreams/<int:workstream_id>/plan.xlsx")

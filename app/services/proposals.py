@@ -140,7 +140,16 @@ def propose(
         # Two submissions raced past the check above; the partial unique index let one through.
         session.rollback()
         raise _duplicate(milestone, kind) from None
-    what = describe(proposal)
+    _record_created(session, actor, actor, proposal, milestone, _evidence_phrase(len(files), len(links)))
+    _store_evidence(session, actor, proposal, milestone, files, links, "")
+    _ask_deciders(session, actor, proposal, milestone)
+    return proposal
+
+
+def _record_created(session: Session, actor, proposer: User, proposal: Proposal, milestone: Milestone, how: str):
+    after = {"kind": proposal.kind, "version": 1, "reason": proposal.reason, "note": proposal.note}
+    if proposal.source:
+        after["source"] = proposal.source
     audit.record(
         session,
         actor,
@@ -148,20 +157,22 @@ def propose(
         proposal,
         workstream_id=milestone.workstream_id,
         milestone_id=milestone.id,
-        summary=f"{actor.name} proposed {what}{_evidence_phrase(len(files), len(links))}",
-        after={"kind": kind.value, "version": 1, "reason": proposal.reason, "note": proposal.note},
+        summary=f"{proposer.name} proposed {describe(proposal)}{how}",
+        after=after,
     )
-    _store_evidence(session, actor, proposal, milestone, files, links, "")
+
+
+def _ask_deciders(session: Session, proposer: User, proposal: Proposal, milestone: Milestone) -> None:
+    source = f" (from {proposal.source})" if proposal.source else ""
     for person in deciders(session, proposal):
         notify(
             session,
             person,
-            f"{actor.name} proposed {what} for milestone {milestone.reference}",
+            f"{proposer.name} proposed {describe(proposal)} for milestone {milestone.reference}{source}",
             app_path("proposals.detail", proposal_id=proposal.id),
             subject=f"Decision needed: milestone {milestone.reference}",
             body=f"{milestone.reference} {milestone.text}\n{_detail_lines(proposal)}",
         )
-    return proposal
 
 
 def propose_from_import(
@@ -198,26 +209,8 @@ def propose_from_import(
     _refuse_duplicate(session, milestone, kind)
     session.add(proposal)
     session.flush()
-    what = describe(proposal)
-    audit.record(
-        session,
-        actor,
-        "proposal.created",
-        proposal,
-        workstream_id=milestone.workstream_id,
-        milestone_id=milestone.id,
-        summary=f"{proposer.name} proposed {what} from {source}, without evidence",
-        after={"kind": kind.value, "version": 1, "reason": proposal.reason, "note": proposal.note, "source": source},
-    )
-    for person in deciders(session, proposal):
-        notify(
-            session,
-            person,
-            f"{proposer.name} proposed {what} for milestone {milestone.reference} (from {source})",
-            app_path("proposals.detail", proposal_id=proposal.id),
-            subject=f"Decision needed: milestone {milestone.reference}",
-            body=f"{milestone.reference} {milestone.text}\n{_detail_lines(proposal)}\nFrom: {source}",
-        )
+    _record_created(session, actor, proposer, proposal, milestone, f" from {source}, without evidence")
+    _ask_deciders(session, proposer, proposal, milestone)
     return proposal
 
 
@@ -246,7 +239,7 @@ def _evidence_phrase(files: int, links: int) -> str:
 
 
 def _detail_lines(proposal: Proposal) -> str:
-    lines = [f"Proposed: {describe(proposal)}"]
+    lines = [f"Proposed: {describe(proposal)}"] + ([f"From: {proposal.source}"] if proposal.source else [])
     if proposal.reason:
         lines.append(f"Reason: {proposal.reason}")
     if proposal.note:

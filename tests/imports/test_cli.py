@@ -143,7 +143,7 @@ def assert_refused(app, result, *messages):
         (2, 3, "nobody@example.org", "Row 4, column owner_email: No user has the email nobody@example.org"),
         (2, 1, "1.1", "Row 4, column reference: Reference 1.1 is already used in row 2"),
         (0, 6, "32/01/2021", 'Row 2, column completed_on: Enter a real date: "32/01/2021" does not exist'),
-        (1, 0, "Section", "Row 3, column section: Enter the section number"),
+        (1, 0, "Section", 'Row 3, column section: Section 1 is called "Responding to OFSTED Feedback" in row 2'),
         (1, 0, "1.2", "Row 3, column section: Enter the section number"),
         (2, 2, "", "Row 4, column milestone: Enter the milestone"),
     ],

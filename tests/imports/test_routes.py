@@ -164,7 +164,7 @@ def test_template_download_has_the_import_columns(app, world, login_as):
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["milestones", "risks", "instructions"]
+    assert workbook.sheetnames == ["milestones", "risks", "instructions", "lists"]
     assert [c.value for c in workbook["milestones"][1]][:8] == HEADER.strip().split(",")
     risk_columns = "reference,risk,description,likelihood,impact,mitigation,mitigation_date"
     assert [c.value for c in workbook["risks"][1]][:7] == risk_columns.split(",")
