@@ -1,7 +1,12 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
-from wtforms import HiddenField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import HiddenField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired
+
+EXTENSIONS = ["xlsx", "csv"]
+ACCEPT = ",".join(f".{extension}" for extension in EXTENSIONS)
+WRONG_TYPE = "The selected file must be an Excel workbook (.xlsx) or a CSV file"
 
 
 class UploadForm(FlaskForm):
@@ -11,8 +16,24 @@ class UploadForm(FlaskForm):
         widget=GovFileInput(),
         validators=[
             FileRequired(message="Select a spreadsheet to import"),
-            FileAllowed(["xlsx", "csv"], message="The selected file must be an Excel workbook (.xlsx) or a CSV file"),
+            FileAllowed(EXTENSIONS, message=WRONG_TYPE),
         ],
+    )
+    submit = SubmitField("Check the file", widget=GovSubmitInput())
+
+
+class NewWorkstreamForm(FlaskForm):
+    """An admin creates a workstream from its plan: nothing is created until the import is confirmed."""
+
+    programme_id = SelectField("Programme", coerce=int, widget=GovSelect(), validators=[InputRequired()])
+    name = StringField(
+        "Workstream name", widget=GovTextInput(), validators=[InputRequired("Enter the workstream name")]
+    )
+    file = FileField(
+        "Upload its plan",
+        description="An Excel workbook (.xlsx) or a CSV file (.csv) in the template's columns, up to 5 MB",
+        widget=GovFileInput(),
+        validators=[FileRequired(message="Select the plan to import"), FileAllowed(EXTENSIONS, message=WRONG_TYPE)],
     )
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 

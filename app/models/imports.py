@@ -20,7 +20,12 @@ class PendingImport(db.Model):
     __tablename__ = "pending_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    workstream_id: Mapped[int] = mapped_column(ForeignKey("workstreams.id", ondelete="CASCADE"), index=True)
+    # The workstream imported into; None for an admin's import that creates ``workstream_name`` in ``programme_id``.
+    workstream_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workstreams.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), nullable=True)
+    workstream_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)

@@ -17,12 +17,13 @@ from pathlib import Path
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from app.domain.errors import DomainError
-from app.domain.permissions import Role
+from app.domain.errors import DomainError, NotAllowed
+from app.domain.permissions import Role, may_import_plan
 from app.domain.proposals import Kind
 from app.domain.rag import reference_sort_key
 from app.domain.risk import Impact, Likelihood
-from app.models import Membership, PendingImport, Programme, Section, User, Workstream
+from app.domain.text import check_text
+from app.models import Membership, Milestone, PendingImport, Programme, Section, User, Workstream
 from app.models._base import utcnow
 from app.services import admin, audit, plan, proposals, risks, users
 from app.services.import_rows import ImportFailed, ImportPlan, MilestoneRow, Problem, RowChecker, stored
@@ -275,14 +276,30 @@ UPLOAD_MAX_BYTES = MAX_BYTES
 UPLOAD_LIFETIME = timedelta(hours=2)
 
 
-def keep_upload(session: Session, actor: User, workstream: Workstream, filename: str, content: bytes) -> PendingImport:
-    """Read an uploaded file once and keep what was read until the lead confirms its import, replacing their
-    earlier upload for the workstream and clearing everyone's stale ones.
+def may_import(session: Session, actor: User, workstream: Workstream) -> bool:
+    """A lead imports into their own workstream; an admin only into one with no milestones yet."""
+    roles = actor.roles_in(workstream.id)
+    if Role.LEAD in roles or not actor.is_admin:
+        return may_import_plan(roles, is_admin=actor.is_admin, plan_is_empty=False)
+    has_milestones = session.scalar(select(Milestone.id).where(Milestone.workstream_id == workstream.id).limit(1))
+    return may_import_plan(roles, is_admin=True, plan_is_empty=has_milestones is None)
 
-    Raises DomainError(field="file") for a wrongly named, empty, oversized, unreadable or unsafe file (nothing is
-    kept then).
-    """
-    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+
+def check_may_import(session: Session, actor: User, workstream: Workstream) -> None:
+    """Raises NotAllowed unless ``may_import``."""
+    if not may_import(session, actor, workstream):
+        raise NotAllowed(
+            "Only a lead of this workstream imports into it; an administrator only into a workstream with no "
+            "milestones yet"
+        )
+
+
+def _upload_name(filename: str) -> str:
+    return (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+
+
+def _read_upload(filename: str, content: bytes) -> ParsedFile:
+    """Raises DomainError(field="file") for a wrongly named, empty, oversized, unreadable or unsafe file."""
     if not filename.lower().endswith((".xlsx", ".csv")):
         raise DomainError("The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv)", field="file")
     if not content:
@@ -290,38 +307,78 @@ def keep_upload(session: Session, actor: User, workstream: Workstream, filename:
     if len(content) > UPLOAD_MAX_BYTES:
         raise DomainError(f"The selected file must be smaller than {UPLOAD_MAX_BYTES // 2**20} MB", field="file")
     try:
-        parsed = read_files(filename, content)
+        return read_files(filename, content)
     except ImportFailed as failed:
         raise DomainError(f"{filename}: {failed.problems[0]}", field="file") from failed
+
+
+def _keep(session: Session, actor: User, parsed: ParsedFile, **where) -> PendingImport:
+    """Keep what was read, replacing the actor's earlier upload for the same target and everyone's stale ones."""
+    same_target = PendingImport.user_id == actor.id
+    for column, value in where.items():
+        attribute = getattr(PendingImport, column)
+        same_target = same_target & (attribute.is_(None) if value is None else attribute == value)
     session.execute(
-        delete(PendingImport).where(
-            or_(
-                (PendingImport.user_id == actor.id) & (PendingImport.workstream_id == workstream.id),
-                PendingImport.created_at < utcnow() - UPLOAD_LIFETIME,
-            )
-        )
+        delete(PendingImport).where(or_(same_target, PendingImport.created_at < utcnow() - UPLOAD_LIFETIME))
     )
     pending = PendingImport(
-        workstream_id=workstream.id,
         user_id=actor.id,
-        filename=filename,
+        filename=parsed.filename,
         size=parsed.size,
         sha256=parsed.sha256,
         parsed=parsed.to_json(),
+        **where,
     )
     session.add(pending)
     session.flush()
     return pending
 
 
+def keep_upload(session: Session, actor: User, workstream: Workstream, filename: str, content: bytes) -> PendingImport:
+    """Read an uploaded file once and keep what was read until its import is confirmed.
+
+    Raises NotAllowed unless the actor may import into the workstream, DomainError(field="file") for a wrongly
+    named, empty, oversized, unreadable or unsafe file (nothing is kept then).
+    """
+    check_may_import(session, actor, workstream)
+    parsed = _read_upload(_upload_name(filename), content)
+    return _keep(session, actor, parsed, workstream_id=workstream.id)
+
+
+def keep_new_workstream_upload(
+    session: Session, actor: User, programme: Programme | None, name: str, filename: str, content: bytes
+) -> PendingImport:
+    """An admin onboards: the file for a workstream to be created, called ``name`` in ``programme``, when its
+    import is confirmed. Raises NotAllowed for anyone but an admin; DomainError(field) for no programme, an empty
+    or taken name, or a bad file (nothing is kept then)."""
+    if not actor.is_admin:
+        raise NotAllowed("Only an administrator creates a workstream")
+    if programme is None:
+        raise DomainError("Select the programme", field="programme_id")
+    name = _new_workstream_name(session, programme, name)
+    parsed = _read_upload(_upload_name(filename), content)
+    return _keep(session, actor, parsed, workstream_id=None, programme_id=programme.id, workstream_name=name)
+
+
+def _new_workstream_name(session: Session, programme: Programme, name: str) -> str:
+    name = check_text(name, "name", label="Workstream name", limit=200, multiline=False)
+    if not name:
+        raise DomainError("Enter the workstream name", field="name")
+    if session.scalar(select(Workstream.id).where(Workstream.programme_id == programme.id, Workstream.name == name)):
+        raise DomainError(f"{programme.name} already has a workstream called {name}", field="name")
+    return name
+
+
 def find_upload(
-    session: Session, actor: User, workstream: Workstream, upload_id: int | None, now: datetime | None = None
+    session: Session, actor: User, workstream: Workstream | None, upload_id: int | None, now: datetime | None = None
 ) -> PendingImport | None:
-    """The actor's own upload for this workstream, if it is still fresh; else None."""
+    """The actor's own upload for this workstream (None: for a workstream to be created), if it is still fresh;
+    else None."""
     if not upload_id:
         return None
     pending = session.get(PendingImport, upload_id)
-    if pending is None or pending.user_id != actor.id or pending.workstream_id != workstream.id:
+    target = workstream.id if workstream is not None else None
+    if pending is None or pending.user_id != actor.id or pending.workstream_id != target:
         return None
     if pending.created_at < (now or utcnow()) - UPLOAD_LIFETIME:
         return None
@@ -329,19 +386,43 @@ def find_upload(
 
 
 def prepare_upload(session: Session, actor: User, pending: PendingImport, *, today: date) -> ImportPlan:
-    """Check the rows kept from an upload against its workstream as it is now. Raises ImportFailed."""
+    """Check the rows kept from an upload against its workstream as it is now (or, for a workstream to be
+    created, that its name is still free). Raises ImportFailed, or NotAllowed if the actor may no longer import."""
+    parsed = ParsedFile.from_json(pending.parsed)
+    if pending.workstream_id is None:
+        if not actor.is_admin:
+            raise NotAllowed("Only an administrator creates a workstream")
+        programme = session.get(Programme, pending.programme_id)
+        try:
+            name = _new_workstream_name(session, programme, pending.workstream_name)
+        except DomainError as error:
+            raise ImportFailed([Problem(error.message)]) from error
+        return prepare_import(
+            session,
+            actor,
+            parsed,
+            workstream=None,
+            workstream_name=name,
+            programme=programme,
+            programme_name=programme.name,
+            today=today,
+        )
     workstream = session.get(Workstream, pending.workstream_id)
-    return prepare_import(session, actor, ParsedFile.from_json(pending.parsed), workstream=workstream, today=today)
+    check_may_import(session, actor, workstream)
+    return prepare_import(session, actor, parsed, workstream=workstream, today=today)
 
 
-def confirm_upload(session: Session, actor: User, pending: PendingImport, *, today: date) -> ImportPlan:
+def confirm_upload(
+    session: Session, actor: User, pending: PendingImport, *, today: date
+) -> tuple[ImportPlan, Workstream]:
     """Check the kept rows again (the plan may have changed since the preview), write them, and forget them.
-    Raises ImportFailed, having written nothing; the caller commits or rolls back."""
+    Returns what was done and the workstream (created, for an admin's new one). Raises ImportFailed or NotAllowed,
+    having written nothing; the caller commits or rolls back."""
     prepared = prepare_upload(session, actor, pending, today=today)
-    apply_import(session, actor, prepared)
+    workstream = apply_import(session, actor, prepared)
     session.delete(pending)
     session.flush()
-    return prepared
+    return prepared, workstream
 
 
 # -- export and template -------------------------------------------------------------------------------------
