@@ -12,6 +12,7 @@ import re
 from enum import StrEnum
 
 from app.domain.errors import DomainError
+from app.domain.rag import Rag
 
 # Canonical column → the headings that mean it, as ``heading_key`` gives them.
 MILESTONE_HEADINGS: dict[str, tuple[str, ...]] = {
@@ -183,3 +184,17 @@ def state_from_comments(comments: str) -> StatedState:
     if _SAYS_COMPLETE.search(comments or ""):
         return StatedState.COMPLETE
     return StatedState.OPEN
+
+
+def stated_rag(text: str) -> Rag | None:
+    """A paper's RAG status as its first word says it: "Amber (At Risk)" → amber; "N/A" or blank → None.
+
+    Raises DomainError for anything else.
+    """
+    key = heading_key(text)
+    if key in ("", "n a", "na", "none", "not applicable"):
+        return None
+    try:
+        return Rag(key.split()[0])
+    except ValueError:
+        raise DomainError(f'Enter Red, Amber or Green, not "{" ".join(text.split())}"', field="rag") from None

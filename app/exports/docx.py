@@ -24,7 +24,7 @@ FONT = "Arial"
 # Solid RAG fills, as board papers print them; black text keeps at least 4.5:1 contrast on each.
 RAG_FILLS = {"red": "FF0000", "amber": "FFC000", "green": "00B050"}
 HEADER_FILL = "F3F3F3"
-MILESTONE_WIDTHS = (1.4, 6.2, 2.4, 2.4, 5.6)
+MILESTONE_WIDTHS = (1.4, 5.4, 2.2, 2.2, 1.8, 5.0)
 RISK_WIDTHS = (2.4, 3.6, 1.7, 2.0, 1.2, 1.6, 3.5, 2.0)
 HEADER_WIDTHS = (4.0, 5.0, 4.0, 5.0)
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -293,18 +293,19 @@ def _section(document, model: ReportModel, section, level: int) -> None:
     table.row(_Cell(_narrative(section.progress)), _Cell(_narrative(section.next_activity)))
     table.add()
     _heading(document, "Key Milestones and Tracking", level + 1)
-    table = _Table(document, 5, MILESTONE_WIDTHS)
-    table.headers("Reference", "Milestone", "Date Due", "Actual/ Revised Date", "Comments/ Reason for Delay")
+    table = _Table(document, 6, MILESTONE_WIDTHS)
+    table.headers("Reference", "Milestone", "Date Due", "Actual/ Revised Date", "Status", "Comments/ Reason for Delay")
     for milestone in section.milestones:
         table.row(
             _cell(milestone.reference, bold=True),
             _cell(milestone.milestone),
             _cell(milestone.due_label),
             _cell(milestone.actual_label),
+            _cell(milestone.label),
             _cell(milestone.comments),
         )
     if not section.milestones:
-        table.row(_cell("No milestones in this section."), *(_cell("") for _ in range(4)))
+        table.row(_cell("No milestones in this section."), *(_cell("") for _ in range(5)))
     table.add()
 
 

@@ -1,4 +1,5 @@
-"""``flask import-plan``: load an action plan (and its risks) from a spreadsheet."""
+"""``flask import-plan`` (an action plan and its risks from a spreadsheet) and ``flask import-report`` (last
+period's Word highlight report into an empty workstream)."""
 
 import sys
 from datetime import date
@@ -13,6 +14,7 @@ from app.extensions import db
 
 def register(app: Flask) -> None:
     app.cli.add_command(import_plan)
+    app.cli.add_command(import_report)
 
 
 @click.command("import-plan")
@@ -57,6 +59,53 @@ def import_plan(
     Everything is checked first: any problem is printed with its row and column, the exit status is 1, and
     nothing is written. --dry-run prints what would be added and updated, and writes nothing.
     """
+    _run(file, workstream_name, programme_name, dry_run, by_email, risks_file)
+
+
+@click.command("import-report")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--workstream", "workstream_name", required=True, help="The empty workstream to import into.")
+@click.option("--programme", "programme_name", help="The workstream's programme (created if missing).")
+@click.option("--dry-run", is_flag=True, help="Check the file and print what would be created; write nothing.")
+@click.option("--by", "by_email", help="Email of the user to record as making the import (default: the system).")
+def import_report(
+    file: Path, workstream_name: str, programme_name: str | None, dry_run: bool, by_email: str | None
+) -> None:
+    """Import last period's highlight report, FILE.docx, into an empty workstream (created if missing).
+
+    \b
+    The paper is laid out like the seed's: a header table (Pillar/ Workstream Name, Sponsor, Project Manager/
+    Lead, Previous and Current RAG Status, Reason for RAG, Report Completed By, Meeting Date), numbered sections
+    with their Potential Barriers / Action Required and Progress to Date / Activity for the Next Period tables,
+    milestone tables (Reference, Milestone, Date Due, Actual/ Revised Date, Status, Comments/ Reason for Delay)
+    and the risk table. Tables are found by their headings; unknown tables and columns are left alone. Dates
+    such as "March 2021", "19.4.21" or "19 April 2021".
+
+    \b
+    Creates the sections, milestones (completions recorded as "recorded at import, no evidence") and risks, and
+    keeps the paper as the workstream's signed-off report for the board meeting of its date (the meeting is
+    added if the programme has none that day), so that "Previous RAG" is right at the next board. The paper's
+    sponsor and lead join the workstream where a Highlight user has their name.
+
+    \b
+    Everything is checked first: any problem is printed with its table, row and column, the exit status is 1,
+    and nothing is written. --dry-run prints what would be created, and writes nothing.
+    """
+    if file.suffix.lower() != ".docx":
+        click.echo(f"Error: {file.name} must be a Word document (.docx). Nothing was imported.", err=True)
+        sys.exit(1)
+    _run(file, workstream_name, programme_name, dry_run, by_email)
+
+
+def _run(
+    file: Path,
+    workstream_name: str,
+    programme_name: str | None,
+    dry_run: bool,
+    by_email: str | None,
+    risks_file: Path | None = None,
+) -> None:
+    """Check a file against its workstream, then write it all (or, on --dry-run or any problem, nothing)."""
     from app.services import importer, users
 
     try:

@@ -4,15 +4,16 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmi
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired
 
-EXTENSIONS = ["xlsx", "csv"]
+EXTENSIONS = ["xlsx", "csv", "docx"]
 ACCEPT = ",".join(f".{extension}" for extension in EXTENSIONS)
-WRONG_TYPE = "The selected file must be an Excel workbook (.xlsx) or a CSV file"
+WRONG_TYPE = "The selected file must be an Excel workbook (.xlsx), a CSV file or last period's report (.docx)"
 
 
 class UploadForm(FlaskForm):
     file = FileField(
-        "Upload a spreadsheet",
-        description="An Excel workbook (.xlsx) or a CSV file (.csv) in the template's columns, up to 5 MB",
+        "Upload a spreadsheet or last period's report",
+        description="An Excel workbook (.xlsx) or a CSV file (.csv) in the template's columns, or last period's "
+        "highlight report (.docx) for a workstream with no milestones yet; up to 5 MB",
         widget=GovFileInput(),
         validators=[
             FileRequired(message="Select a spreadsheet to import"),
@@ -30,8 +31,9 @@ class NewWorkstreamForm(FlaskForm):
         "Workstream name", widget=GovTextInput(), validators=[InputRequired("Enter the workstream name")]
     )
     file = FileField(
-        "Upload its plan",
-        description="An Excel workbook (.xlsx) or a CSV file (.csv) in the template's columns, up to 5 MB",
+        "Upload its plan or last period's report",
+        description="An Excel workbook (.xlsx) or a CSV file (.csv) in the template's columns, or last period's "
+        "highlight report (.docx); up to 5 MB",
         widget=GovFileInput(),
         validators=[FileRequired(message="Select the plan to import"), FileAllowed(EXTENSIONS, message=WRONG_TYPE)],
     )

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.dates import parse_plan_date
+from app.domain.dates import format_plan_date, parse_plan_date
 from app.domain.errors import DomainError
 from app.domain.imports import (
     MILESTONE_HEADINGS,
@@ -78,7 +78,7 @@ class Problem:
     def __str__(self) -> str:
         column = f"column {self.column}: " if self.column else ""
         if self.place:
-            return f"{self.place}, {column}{self.message}"
+            return f"{self.place}, {column}{self.message}" if column else f"{self.place}: {self.message}"
         if self.row is None:
             return f"Column {self.column}: {self.message}" if self.column else self.message
         return f"{'Row' if self.sheet == MILESTONES else 'Risks row'} {self.row}, {column}{self.message}"
@@ -155,6 +155,8 @@ class ImportPlan:
     risks: list[RiskRow] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     direct: bool = True  # completions recorded as facts (an empty plan), not proposed
+    report: object | None = None  # a paper's header and narratives (report_import.PaperImport), kept as signed off
+    recorder: User | None = None  # whom a paper's records are kept against when no owner or importer is named
 
     def count(self, kind: str, action: str) -> int:
         return sum(c.kind == kind and c.action == action for c in self.changes)
@@ -182,6 +184,25 @@ class ImportPlan:
             if action in ("added", "updated", "unchanged") or self.count(kind, action)
         )
 
+    def milestone_lines(self) -> list[tuple[str, ...]]:
+        """The milestones as the import will hold them, for the preview: reference, milestone, date due, revised
+        date, and the completion, removal or proposal the row brings."""
+        lines = []
+        for item in sorted(self.milestones, key=lambda m: reference_sort_key(m.reference)):
+            values = item.values
+            due = format_plan_date(values.get("due"), values.get("due_is_month", False))
+            revised = format_plan_date(values.get("revised_due"), values.get("revised_due_is_month", False))
+            if item.completed:
+                outcome = f"Complete, {format_plan_date(*item.completed)}: recorded at import, no evidence"
+            elif item.removed_reason:
+                outcome = f"Removed: {item.removed_reason}"
+            elif item.propose_completion:
+                outcome = f"Completion on {format_plan_date(*item.propose_completion)} proposed"
+            else:
+                outcome = ""
+            lines.append((item.reference, values.get("text", ""), due, revised, outcome))
+        return lines
+
     def summary_lines(self) -> list[str]:
         """What the import adds and updates, for people: totals, then one line per reference."""
         lines = []
@@ -194,6 +215,10 @@ class ImportPlan:
             lines.extend(f"  {change}" for change in self.listed(kind))
         if self.proposals:
             lines.append(f"Proposals waiting for a decision by someone other than the importer: {self.proposals}")
+        if self.report is not None:
+            lines.append(
+                f"Report kept as signed off: {self.report.meeting_label} (reported {self.report.reported_rag})"
+            )
         members = self.listed("member")
         if members:
             lines.append(f"People added to the workstream: {len(members)}")
@@ -471,9 +496,9 @@ class RowChecker:
             "removed_reason": str(values.get("removed_reason", "")).strip(),
             "removed_column": "removed_reason",
         }
-        if "status" in present:
+        if "status" in values:
             state = stated_state(str(values.get("status", "")))
-        elif "actual_or_revised" in present:
+        elif "actual_or_revised" in values:
             state = state_from_comments(comments)
         else:
             state = None
@@ -483,11 +508,11 @@ class RowChecker:
                 out["completed"], out["completed_column"] = actual, "actual_or_revised"
             elif due and due[0]:
                 out["completed"], out["completed_column"] = due, "due"
-        elif state is not StatedState.COMPLETE and "actual_or_revised" in present and "revised_due" not in present:
+        elif state is not StatedState.COMPLETE and "actual_or_revised" in values and "revised_due" not in present:
             out["revised"], out["revised_column"] = actual, "actual_or_revised"
         if state is StatedState.REMOVED and not out["removed_reason"]:
             out["removed_reason"] = comments or "Removed"
-            out["removed_column"] = "status" if "status" in present else "comments"
+            out["removed_column"] = "status" if "status" in values else "comments"
         return out
 
     def _needs_proposer(self, row: int, item: MilestoneRow, column: str, what: str) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from app.domain.dates import plan_date_text
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Role, may_import_plan
 from app.domain.proposals import Kind
@@ -34,11 +35,12 @@ from app.services.plan_workbook import (
     RISKS,
     Table,
     UnreadableFile,
-    plan_date_text,
     read_csv,
     read_plan_file,
     write_workbook,
 )
+from app.services.report_import import add_paper_sections, apply_paper, prepare_paper
+from app.services.report_reader import Paper, read_report
 
 __all__ = ["ImportFailed", "ImportPlan", "Problem"]  # the rows' checker's results, used by callers of this module
 
@@ -98,6 +100,7 @@ class ParsedFile:
     sha256: str
     milestones: Table
     risks: Table | None = None
+    paper: Paper | None = None  # a Word report's header, introduction, periods and narratives
 
     def to_json(self) -> str:
         return json.dumps(
@@ -107,20 +110,17 @@ class ParsedFile:
                 "sha256": self.sha256,
                 "milestones": self.milestones.to_json(),
                 "risks": self.risks.to_json() if self.risks is not None else None,
+                "paper": self.paper.to_json() if self.paper is not None else None,
             }
         )
 
     @classmethod
     def from_json(cls, text: str) -> ParsedFile:
         data = json.loads(text)
-        risks = data.get("risks")
-        return cls(
-            data["filename"],
-            data["size"],
-            data["sha256"],
-            Table.from_json(data["milestones"]),
-            Table.from_json(risks) if risks is not None else None,
-        )
+        milestones = Table.from_json(data["milestones"])
+        risks = Table.from_json(data["risks"]) if data.get("risks") is not None else None
+        paper = Paper.from_json(data["paper"], milestones, risks) if data.get("paper") is not None else None
+        return cls(data["filename"], data["size"], data["sha256"], milestones, risks, paper)
 
 
 def read_bounded(path: Path) -> bytes:
@@ -133,7 +133,17 @@ def read_bounded(path: Path) -> bytes:
 def read_files(
     filename: str, content: bytes, risks_filename: str | None = None, risks_content: bytes | None = None
 ) -> ParsedFile:
-    """Read the plan file (and a separate risks CSV) once. Raises ImportFailed if a file cannot be read safely."""
+    """Read the plan file (a spreadsheet or last period's Word report, and a separate risks CSV) once. Raises
+    ImportFailed if a file cannot be read safely."""
+    if (filename or "").lower().endswith(".docx"):
+        if risks_content is not None:
+            raise ImportFailed([Problem("A Word report carries its own risk table: give no risks file with it")])
+        try:
+            paper = read_report(content)
+        except UnreadableFile as error:
+            raise ImportFailed([Problem(str(error))]) from error
+        digest = hashlib.sha256(content).hexdigest()
+        return ParsedFile(filename, len(content), digest, paper.milestones, paper.risks, paper)
     try:
         milestones, risk_table = read_plan_file(filename, content)
         if risks_content is not None:
@@ -172,10 +182,27 @@ def prepare_import(
         programme=workstream.programme if workstream else programme,
         programme_name=workstream.programme.name if workstream else programme_name,
     )
-    checker = RowChecker(session, actor, workstream, parsed.milestones, parsed.risks, today=today, source=result.source)
+    problems: list[Problem] = []
+    if parsed.paper is not None:
+        result.report, result.recorder, problems = prepare_paper(
+            session, actor, parsed.paper, workstream, result.programme, result
+        )
+    checker = RowChecker(
+        session,
+        actor,
+        workstream,
+        parsed.milestones,
+        parsed.risks,
+        today=today,
+        source=result.source,
+        recorder=result.recorder,
+    )
     checker.check(result)
-    if checker.problems:
-        raise ImportFailed(sorted(checker.problems, key=lambda p: (p.sheet != MILESTONES, p.row or 0)))
+    problems += checker.problems
+    if result.report is not None:
+        add_paper_sections(result, result.report, set(checker.sections))
+    if problems:
+        raise ImportFailed(sorted(problems, key=lambda p: (p.sheet != MILESTONES, p.row or 0)))
     return result
 
 
@@ -206,7 +233,9 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
             current = {name: getattr(milestone, name) for name in plan.MILESTONE_FIELDS}
             plan.update_milestone(session, actor, milestone, current | values)
         if item.completed is not None:
-            plan.record_imported_completion(session, actor, milestone, *item.completed, source=prepared.source)
+            plan.record_imported_completion(
+                session, actor, milestone, *item.completed, source=prepared.source, recorded_for=item.proposer
+            )
         if item.removed_reason:
             plan.remove_milestone(session, actor, milestone, item.removed_reason)
         _propose(session, actor, prepared, item, milestone)
@@ -221,6 +250,8 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
         if item.closed is not None:
             risks.set_risk_closed(session, actor, risk, item.closed)
 
+    if prepared.report is not None:
+        apply_paper(session, actor, prepared, workstream, prepared.recorder)
     audit.record(
         session,
         actor,
@@ -300,8 +331,11 @@ def _upload_name(filename: str) -> str:
 
 def _read_upload(filename: str, content: bytes) -> ParsedFile:
     """Raises DomainError(field="file") for a wrongly named, empty, oversized, unreadable or unsafe file."""
-    if not filename.lower().endswith((".xlsx", ".csv")):
-        raise DomainError("The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv)", field="file")
+    if not filename.lower().endswith((".xlsx", ".csv", ".docx")):
+        raise DomainError(
+            "The selected file must be an Excel workbook (.xlsx), a CSV file (.csv) or last period's report (.docx)",
+            field="file",
+        )
     if not content:
         raise DomainError("The selected file is empty", field="file")
     if len(content) > UPLOAD_MAX_BYTES:

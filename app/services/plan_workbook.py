@@ -19,7 +19,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from app.domain.dates import format_plan_date
 from app.domain.imports import MILESTONE_HEADINGS, RISK_HEADINGS, match_heading
 from app.domain.packages import Bounds, UnsafePackage, check_package
 
@@ -236,13 +235,6 @@ def read_plan_file(filename: str, content: bytes) -> tuple[Table, Table | None]:
     finally:
         workbook.close()
     return milestones, risks
-
-
-def plan_date_text(value: date | None, is_month: bool) -> str:
-    """A plan date as the import reads it back: "March 2021" for a month, ISO for a day, "" for none."""
-    if value is None:
-        return ""
-    return format_plan_date(value, True) if is_month else value.isoformat()
 
 
 def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows, first: bool = False):

@@ -24,7 +24,7 @@ def test_cell_text_reads_back_as_written(demo):  # noqa: F811
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Reference")
     row = next(r for r in table.rows if r.cells[0].text == milestone.reference)
     assert row.cells[1].text == "Milestone ]]> & <end>"
-    assert row.cells[4].text == "  Line one & <b>two</b>\nLine\tthree \"quoted\" 'too' "  # \x0b cannot be in XML
+    assert row.cells[5].text == "  Line one & <b>two</b>\nLine\tthree \"quoted\" 'too' "  # \x0b cannot be in XML
     assert row.cells[0].paragraphs[0].runs[0].bold and not row.cells[1].paragraphs[0].runs[0].bold
     barriers = next(t for t in document.tables if t.rows[0].cells[0].text == "Potential Barriers").rows[1].cells[0]
     assert [(p.text, p.style.name) for p in barriers.paragraphs] == [

@@ -79,11 +79,12 @@ def test_the_docx_holds_every_milestone_and_the_rag_in_real_tables(demo):  # noq
         "Milestone",
         "Date Due",
         "Actual/ Revised Date",
+        "Status",
         "Comments/ Reason for Delay",
     ]
     assert milestone_table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     row = next(r for r in milestone_table.rows if r.cells[0].text == "1.4")
-    assert [c.text for c in row.cells[2:4]] == ["February 2021", "April 2021"]
+    assert [c.text for c in row.cells[2:5]] == ["February 2021", "April 2021", "Slipped"]
     assert RED_RISK_NOTE in [p.text for p in document.paragraphs]
 
 

@@ -3,6 +3,8 @@ nothing is kept or written; the file is read once and its checked rows serve the
 control characters in any cell are refused with the row and column."""
 
 import io
+import re
+import zipfile
 
 import pytest
 from flask import url_for
@@ -12,6 +14,7 @@ from app.extensions import db
 from app.models import Milestone, PendingImport
 from app.services import importer
 from tests.conftest import parse
+from tests.factories import make_workstream
 from tests.hostile_packages import BILLION_LAUGHS, PLAIN_DOCTYPE, XXE, repack, workbook, zip_bomb
 
 HOSTILE = {
@@ -120,3 +123,67 @@ def test_control_characters_are_refused_by_the_cli_and_nothing_is_written(app, t
     for problem in CONTROL_PROBLEMS:
         assert problem in result.stderr
     assert db.session.scalar(select(func.count(Milestone.id))) == 0
+
+
+def _paper() -> bytes:
+    from tests.imports.test_report_import import seed_like
+
+    return seed_like()
+
+
+HOSTILE_PAPERS = {
+    "zip bomb": (lambda: zip_bomb(_paper(), "word/document.xml", 70), "more than the 64 MB allowed"),
+    "external entity": (lambda: repack(_paper(), replace={"word/styles.xml": XXE}), "(DOCTYPE)"),
+    "billion laughs": (lambda: repack(_paper(), replace={"word/settings.xml": BILLION_LAUGHS}), "(DOCTYPE)"),
+    "not a document": (lambda: b"%PDF-1.7 not a docx", "The file is not a Word document (.docx)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_PAPERS))
+def test_a_hostile_word_report_is_refused_on_the_form_and_by_the_cli(app, world, login_as, session, tmp_path, case):
+    build, message = HOSTILE_PAPERS[case]
+    content = build()
+    empty = make_workstream("Gamma", world.programme)
+    session.commit()
+
+    response = login_as(world.admin).post(
+        url_for("imports.upload", workstream_id=empty.id),
+        data={"file": (io.BytesIO(content), "april.docx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert message in parse(response).select_one(".govuk-error-summary").get_text()
+    assert session.scalar(select(func.count(PendingImport.id))) == 0
+
+    path = tmp_path / "april.docx"
+    path.write_bytes(content)
+    result = app.test_cli_runner().invoke(args=["import-report", str(path), "--workstream", "Gamma"])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert session.scalar(select(func.count(Milestone.id)).where(Milestone.workstream_id == empty.id)) == 0
+
+
+def test_a_sheet_is_read_to_its_headers_width_and_ends_at_a_long_blank_run():
+    from openpyxl import Workbook
+
+    from app.services.plan_workbook import MAX_BLANK_RUN, read_plan_file
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "milestones"
+    sheet.append(["section", "reference", "milestone", "due"])
+    sheet.append(["1. Front door", "1.1", "Triage form", "March 2031", "a cell beyond the headings"])
+    sheet.cell(row=3 + MAX_BLANK_RUN, column=2, value="9.9")  # below the blank run: not read
+    buffer = io.BytesIO()
+    book.save(buffer)
+    # The sheet also claims to span every column and row Excel has.
+    part = zipfile.ZipFile(io.BytesIO(buffer.getvalue())).read("xl/worksheets/sheet1.xml")
+    claimed = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', part)
+    assert claimed != part
+    content = repack(buffer.getvalue(), replace={"xl/worksheets/sheet1.xml": claimed})
+
+    milestones, _ = read_plan_file("plan.xlsx", content)
+
+    assert milestones.rows == [
+        (2, {"section": "1. Front door", "reference": "1.1", "milestone": "Triage form", "due": "March 2031"})
+    ]

@@ -140,12 +140,12 @@ def test_nobody_can_confirm_another_persons_upload(app, world, login_as, session
     assert session.scalar(select(Milestone).where(Milestone.reference == "2.1")) is None
 
 
-def test_only_spreadsheets_are_accepted(app, world, login_as):
+def test_only_spreadsheets_and_word_reports_are_accepted(app, world, login_as):
     response = upload(login_as(world.a.lead), world.a.workstream, b"hello", filename="notes.txt")
     assert response.status_code == 200
     page = parse(response)
     assert (
-        "The selected file must be an Excel workbook (.xlsx) or a CSV file"
+        "The selected file must be an Excel workbook (.xlsx), a CSV file or last period's report (.docx)"
         in page.select_one(".govuk-error-summary").get_text()
     )
 
