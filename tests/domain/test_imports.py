@@ -13,8 +13,10 @@ from app.domain.imports import (
     parse_section,
     reference_section,
     state_from_comments,
+    stated_rag,
     stated_state,
 )
+from app.domain.rag import Rag
 
 
 @pytest.mark.parametrize(
@@ -162,3 +164,16 @@ def test_the_seeds_comments_that_do_not_say_complete_leave_it_open(comments):
 
 def test_a_comment_saying_the_action_was_removed_reads_as_removed():
     assert state_from_comments("Action removed as it is already being undertaken by BI.") is StatedState.REMOVED
+
+
+@pytest.mark.parametrize(
+    ("text", "rag"),
+    [("Amber (At Risk)", Rag.AMBER), ("RED", Rag.RED), ("Green (On Track)", Rag.GREEN), ("N/A", None), ("", None)],
+)
+def test_a_papers_rag_status_is_its_first_word(text, rag):
+    assert stated_rag(text) is rag
+
+
+def test_a_papers_rag_status_that_is_not_one_is_refused():
+    with pytest.raises(DomainError, match='Enter Red, Amber or Green, not "Purple"'):
+        stated_rag("Purple")
