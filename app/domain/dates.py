@@ -121,3 +121,53 @@ def format_plan_date(d: date | None, month_only: bool) -> str:
 def format_timestamp(moment: datetime) -> str:
     """A moment for people, to the minute: "19 April 2021 14:05" (in the moment's own time zone)."""
     return f"{format_plan_date(moment, False)} {moment.hour:02d}:{moment.minute:02d}"
+
+
+# A paper's dates, as people type them in Word: "19.4.21", "15/2/2021", "19 April 2021", "19th Apr 2021", "March
+# 2021", "2021-04-19", at the start of a cell that may say more ("March 2023 (Completion of the Programme)").
+_PAPER_DATES = (
+    (re.compile(r"(\d{4})-(\d{2})-(\d{2})\b", re.ASCII), "ymd"),
+    (re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})\b", re.ASCII), "d month y"),
+    (re.compile(r"([A-Za-z]+)\.?,?\s+(\d{4})\b", re.ASCII), "month y"),
+    (re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?![\d./-])", re.ASCII), "d.m.y"),
+)
+
+
+def parse_paper_date(text: str) -> tuple[date, bool, str]:
+    """Read the date at the start of a paper's cell: ``(date, month_only, the rest of the text)``.
+
+    Beside the plan formats it reads day-first dates with dots, slashes or dashes and two- or four-digit years
+    ("19.4.21" is 19 April 2021) and days with month names ("19 April 2021", "19th Apr 2021"). Raises ValueError,
+    naming the text, when the cell does not start with a date or names a day that does not exist.
+    """
+    cleaned = " ".join(str(text or "").split())
+    for pattern, shape in _PAPER_DATES:
+        match = pattern.match(cleaned)
+        if not match:
+            continue
+        rest = cleaned[match.end() :].strip(" ,;:-–")
+        try:
+            if shape == "ymd":
+                year, month, day = (int(part) for part in match.groups())
+                return date(year, month, day), False, rest
+            if shape == "d.m.y":
+                day, month, year = (int(part) for part in match.groups())
+                return date(year + 2000 if year < 100 else year, month, day), False, rest
+            if shape == "d month y":
+                month = _MONTH_NUMBERS.get(match.group(2).lower())
+                if month:
+                    return date(int(match.group(3)), month, int(match.group(1))), False, rest
+                continue
+            month = _MONTH_NUMBERS.get(match.group(1).lower())
+            if month:
+                return month_end(int(match.group(2)), month), True, rest
+        except ValueError:
+            raise ValueError(f'Enter a real date: "{cleaned}" does not exist') from None
+    raise ValueError(f'Enter a date such as 19.4.21, 19 April 2021 or April 2021, not "{cleaned}"')
+
+
+def plan_date_text(value: date | None, is_month: bool) -> str:
+    """A plan date as ``parse_plan_date`` reads it back: "March 2021" for a month, ISO for a day, "" for none."""
+    if value is None:
+        return ""
+    return format_plan_date(value, True) if is_month else value.isoformat()

@@ -21,6 +21,7 @@ class Permission(StrEnum):
     SIGNED_IN = "signed_in"  # any signed-in user: dashboard, notifications, own account
     VIEW_PLAN = "view_plan"
     EDIT_PLAN = "edit_plan"
+    IMPORT_PLAN = "import_plan"
     PROPOSE_CHANGE = "propose_change"
     DECIDE_PROPOSAL = "decide_proposal"
     VIEW_EVIDENCE = "view_evidence"
@@ -41,6 +42,8 @@ POLICY: dict[Permission, frozenset[Role]] = {
     Permission.SIGNED_IN: _EVERY_MEMBER,
     Permission.VIEW_PLAN: _WORKERS,
     Permission.EDIT_PLAN: frozenset({Role.LEAD}),
+    # Admins too, but only into a plan with no milestones yet (onboarding): see may_import_plan.
+    Permission.IMPORT_PLAN: frozenset({Role.LEAD}),
     Permission.PROPOSE_CHANGE: frozenset({Role.OWNER, Role.LEAD}),
     # Sponsors decide only what a lead proposed (segregation of duties): see can_decide_proposal.
     Permission.DECIDE_PROPOSAL: frozenset({Role.LEAD, Role.SPONSOR}),
@@ -65,6 +68,7 @@ ADMIN_PERMISSIONS = frozenset(
         Permission.VIEW_SIGNED_REPORT,
         Permission.VIEW_AUDIT,
         Permission.ADMINISTER,
+        Permission.IMPORT_PLAN,
     }
 )
 
@@ -98,3 +102,11 @@ def can_decide_proposal(
     if Role.LEAD in actor_roles:
         return True
     return Role.SPONSOR in actor_roles and Role.LEAD in {Role(r) for r in proposer_roles}
+
+
+def may_import_plan(roles: Iterable[Role], *, is_admin: bool, plan_is_empty: bool) -> bool:
+    """A lead imports into their own workstream; an admin onboards: creates a workstream and imports its plan, so
+    imports only into a workstream that has no milestones yet (later changes are the lead's, through the plan)."""
+    if Role.LEAD in {Role(r) for r in roles}:
+        return True
+    return is_admin and plan_is_empty

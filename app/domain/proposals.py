@@ -21,6 +21,23 @@ NOTE = TextRule("Note")
 LINKS = TextRule("Links to evidence")
 DECISION = one_line("Decision", 20)
 
+# How a completion recorded by the first import into an empty plan is labelled wherever it is shown: it was
+# neither proposed with evidence nor decided by anyone in Highlight.
+RECORDED_AT_IMPORT = "Recorded at import, no evidence"
+
+
+def import_source(filename: str) -> str:
+    """The source named on a proposal or record made by an import: "import of plan.xlsx"."""
+    return f"import of {filename}"
+
+
+def may_record_at_import(milestones_in_plan: int) -> bool:
+    """Only the first import into an empty plan records completions (and removals, and revised dates) as facts.
+
+    Into a plan that already has milestones, each becomes a proposal that someone other than the importer decides.
+    """
+    return milestones_in_plan == 0
+
 
 class Kind(StrEnum):
     COMPLETION = "completion"
@@ -109,18 +126,26 @@ def check_may_propose(actor_id: int, actor_roles: Iterable[Role], milestone: Mil
         raise DomainError("This milestone is already complete", field="kind")
 
 
+def check_completion_date(completion_date: date, is_month: bool, today: date, field: str = "completion_date") -> None:
+    """A completion date is never after today, whatever path it comes in by (form, import, CLI).
+
+    A month counts as its last day, so the current month is refused until it ends: give the day instead.
+    Raises DomainError(field).
+    """
+    if completion_date > today:
+        if is_month and (completion_date.year, completion_date.month) == (today.year, today.month):
+            raise DomainError("Enter the day it was completed: this month has not ended", field=field)
+        raise DomainError("The completion date must be today or in the past", field=field)
+
+
 def check_completion(completion_date: date | None, is_month: bool, today: date, note: str, evidence_count: int) -> str:
     """A completion needs a date not in the future, a note, and at least one file or link.
 
-    A month counts as its last day, so the current month is refused until it ends: give the day instead.
     Returns the cleaned note; raises DomainError(field).
     """
     if completion_date is None:
         raise DomainError("Enter the date it was completed", field="completion_date")
-    if completion_date > today:
-        if is_month and (completion_date.year, completion_date.month) == (today.year, today.month):
-            raise DomainError("Enter the day it was completed: this month has not ended", field="completion_date")
-        raise DomainError("The completion date must be today or in the past", field="completion_date")
+    check_completion_date(completion_date, is_month, today)
     note = NOTE.check(note, "note")
     if not note:
         raise DomainError("Enter a note saying what was done", field="note")
@@ -215,10 +240,6 @@ def conflict_for(state: str, version: int, seen_version: int, decided_by: str | 
     )
 
 
-# The words the paper adds to a milestone completed by a completion recorded at import, which has no evidence.
-RECORDED_AT_IMPORT = "Recorded at import, no evidence"
-
-
 def milestone_changes(
     kind: Kind,
     milestone: MilestoneState,
@@ -262,14 +283,31 @@ def _dated(value: date | None, is_month: bool) -> str:
 
 def paper_comments(comments: str, recorded_at_import: bool) -> str:
     """A milestone's comments as the paper prints them: a completion recorded at import says so, after the
-    comment imported with it."""
+    comment imported with it ("Action completed on time. Recorded at import, no evidence."; "In use — Recorded at
+    import, no evidence.")."""
     if not recorded_at_import:
         return comments
     comments = comments.strip()
     if not comments:
         return f"{RECORDED_AT_IMPORT}."
-    separator = " " if comments.endswith((".", "!", "?")) else ". "
+    separator = " " if comments.endswith((".", "!", "?")) else _LABEL_DASH
     return f"{comments}{separator}{RECORDED_AT_IMPORT}."
+
+
+_LABEL_DASH = " — "
+
+
+def comments_without_label(comments: str) -> str:
+    """The comments a paper printed, without the words ``paper_comments`` added: reading a paper back (its Word
+    file) gives the comment as it was imported."""
+    comments = comments.strip()
+    label = f"{RECORDED_AT_IMPORT}."
+    if comments == label:
+        return ""
+    for separator in (_LABEL_DASH, " "):
+        if comments.endswith(separator + label):
+            return comments.removesuffix(separator + label)
+    return comments
 
 
 def summary_of(kind: Kind, *, completion_label: str = "", new_due_label: str = "") -> str:

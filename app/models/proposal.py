@@ -41,7 +41,10 @@ class Proposal(db.Model):
     new_due_is_month: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # True for a completion recorded by the first import into an empty plan ("recorded at import, no evidence").
     imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where a proposal or record came from when not from its proposer's form: "import of plan.xlsx".
+    source: Mapped[str] = mapped_column(String(300), default="", server_default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_version: Mapped[int | None] = mapped_column(Integer)

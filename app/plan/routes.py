@@ -3,7 +3,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.domain.permissions import Permission, Role
+from app.domain.permissions import Permission, Role, may_import_plan
+from app.domain.proposals import RECORDED_AT_IMPORT
 from app.domain.rag import assess_milestone
 from app.extensions import db
 from app.models import AuditEvent, Programme, Proposal, Section
@@ -39,6 +40,11 @@ def show(workstream_id: int):
         status_choices=[Choice("", "Any status")] + [Choice(*item) for item in STATUS_FILTERS.items()],
         shown=sum(len(s.rows) for s in sections),
         can_edit=current_user.can(Permission.EDIT_PLAN, workstream.id),
+        can_import=may_import_plan(
+            current_user.roles_in(workstream.id),
+            is_admin=current_user.is_admin,
+            plan_is_empty=not any(s.rows for s in plan.sections),
+        ),
     )
 
 
@@ -77,6 +83,7 @@ def milestone(milestone_id: int):
         as_of=as_of,
         proposals=proposals,
         history=history,
+        recorded_at_import=RECORDED_AT_IMPORT,
         can_edit=current_user.can(Permission.EDIT_PLAN, workstream.id),
         can_propose=milestone.owner_id == current_user.id
         and current_user.can(Permission.PROPOSE_CHANGE, workstream.id),

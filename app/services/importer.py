@@ -9,158 +9,42 @@ or a removal but never undoes one.
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from app.domain.dates import parse_plan_date
-from app.domain.errors import DomainError
-from app.domain.permissions import Role
-from app.domain.plan import normalise_reference
+from app.domain.dates import plan_date_text
+from app.domain.errors import DomainError, NotAllowed
+from app.domain.permissions import Role, may_import_plan
+from app.domain.proposals import Kind
 from app.domain.rag import reference_sort_key
 from app.domain.risk import Impact, Likelihood
-from app.models import Membership, Milestone, PendingImport, Programme, Proposal, Risk, Section, User, Workstream
+from app.domain.text import check_text
+from app.models import Membership, Milestone, PendingImport, Programme, Section, User, Workstream
 from app.models._base import utcnow
-from app.services import admin, audit, plan, risks, users
+from app.services import admin, audit, plan, proposals, risks, users
+from app.services.import_rows import ImportFailed, ImportPlan, MilestoneRow, Problem, RowChecker, stored
 from app.services.plan_view import load_plan
 from app.services.plan_workbook import (
-    COMPUTED_RISK_COLUMNS,
-    MILESTONE_COLUMNS,
+    MAX_BYTES,
     MILESTONES,
-    REQUIRED_MILESTONE_COLUMNS,
-    REQUIRED_RISK_COLUMNS,
-    RISK_COLUMNS,
     RISKS,
     Table,
     UnreadableFile,
-    plan_date_text,
     read_csv,
     read_plan_file,
     write_workbook,
 )
+from app.services.report_import import add_paper_sections, apply_paper, prepare_paper
+from app.services.report_reader import Paper, read_report
+
+__all__ = ["ImportFailed", "ImportPlan", "Problem"]  # the rows' checker's results, used by callers of this module
 
 DEFAULT_PROGRAMME = "Default programme"
-# "1", "1." or "1. Title"; a title cannot start with a digit, so a reference such as 1.4 is refused.
-_SECTION = re.compile(r"(\d{1,3})\s*[.):\-–]?\s*([^\d\s.):\-–].*)?", re.S)
-# Who may own what: milestones are owned by owners or leads; risks also by sponsors.
-MILESTONE_OWNER_ROLES = frozenset({Role.OWNER, Role.LEAD})
-RISK_OWNER_ROLES = frozenset(risks.RISK_OWNER_ROLES)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a row (or the whole file) cannot be imported."""
-
-    message: str
-    row: int | None = None
-    column: str | None = None
-    sheet: str = MILESTONES
-
-    def __str__(self) -> str:
-        where = "Row" if self.sheet == MILESTONES else "Risks row"
-        if self.row is None:
-            return f"Column {self.column}: {self.message}" if self.column else self.message
-        return f"{where} {self.row}, column {self.column}: {self.message}"
-
-
-class ImportFailed(DomainError):
-    """Nothing was imported; ``problems`` lists every reason, in row order."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(str(p) for p in problems), field="file")
-        self.problems = problems
-
-
-@dataclass
-class Change:
-    """One line of the import's summary: a section, milestone, risk or membership added or updated."""
-
-    kind: str  # section | milestone | risk | member
-    key: str
-    action: str  # added | updated | unchanged | completed | removed
-    fields: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        label = {"section": "section", "milestone": "", "risk": "risk", "member": "action owner"}[self.kind]
-        detail = f" ({', '.join(self.fields)})" if self.fields else ""
-        return f"{self.action} {label + ' ' if label else ''}{self.key}{detail}"
-
-    @property
-    def sentence(self) -> str:
-        """As a line of the preview: "Updated 1.4 (revised_due)"."""
-        text = str(self)
-        return text[:1].upper() + text[1:]
-
-
-@dataclass
-class _MilestoneRow:
-    row: int
-    reference: str
-    section: int
-    values: dict
-    existing: Milestone | None
-    completed: tuple[date, bool] | None = None
-    removed_reason: str | None = None
-
-
-@dataclass
-class _RiskRow:
-    row: int
-    reference: str
-    values: dict
-    existing: Risk | None
-    closed: bool | None = None
-
-
-@dataclass
-class ImportPlan:
-    """What an import would do, worked out without writing anything. ``apply_import`` writes it."""
-
-    filename: str
-    sha256: str
-    workstream: Workstream | None
-    workstream_name: str
-    programme: Programme | None
-    programme_name: str
-    sections: dict[int, str] = field(default_factory=dict)  # number -> title to add or retitle
-    new_members: dict[int, User] = field(default_factory=dict)
-    milestones: list[_MilestoneRow] = field(default_factory=list)
-    risks: list[_RiskRow] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-
-    def count(self, kind: str, action: str) -> int:
-        return sum(c.kind == kind and c.action == action for c in self.changes)
-
-    def listed(self, kind: str) -> list[Change]:
-        return [c for c in self.changes if c.kind == kind and c.action != "unchanged"]
-
-    @property
-    def has_changes(self) -> bool:
-        return self.workstream is None or any(c.action != "unchanged" for c in self.changes)
-
-    def summary_lines(self) -> list[str]:
-        """What the import adds and updates, for people: totals, then one line per reference."""
-        lines = []
-        if self.programme is None:
-            lines.append(f'Programme "{self.programme_name}" created')
-        if self.workstream is None:
-            lines.append(f'Workstream "{self.workstream_name}" created in "{self.programme_name}"')
-        for kind, title in (("section", "Sections"), ("milestone", "Milestones"), ("risk", "Risks")):
-            totals = ", ".join(
-                f"{self.count(kind, action)} {action}"
-                for action in ("added", "updated", "completed", "removed", "unchanged")
-                if action in ("added", "updated", "unchanged") or self.count(kind, action)
-            )
-            lines.append(f"{title}: {totals}")
-            lines.extend(f"  {change}" for change in self.listed(kind))
-        members = self.listed("member")
-        if members:
-            lines.append(f"Action owners added to the workstream: {len(members)}")
-            lines.extend(f"  {change}" for change in members)
-        return lines
 
 
 def resolve_workstream(
@@ -205,10 +89,61 @@ def resolve_workstream(
     return None, DEFAULT_PROGRAMME, None
 
 
+@dataclass
+class ParsedFile:
+    """A file as read, once: its name, size and sha256, and its checked-readable tables. Kept as JSON between an
+    upload's preview and its confirmation (the upload itself is not kept), and checked against the plan as it is
+    at each of them."""
+
+    filename: str
+    size: int
+    sha256: str
+    milestones: Table
+    risks: Table | None = None
+    paper: Paper | None = None  # a Word report's header, introduction, periods and narratives
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "filename": self.filename,
+                "size": self.size,
+                "sha256": self.sha256,
+                "milestones": self.milestones.to_json(),
+                "risks": self.risks.to_json() if self.risks is not None else None,
+                "paper": self.paper.to_json() if self.paper is not None else None,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ParsedFile:
+        data = json.loads(text)
+        milestones = Table.from_json(data["milestones"])
+        risks = Table.from_json(data["risks"]) if data.get("risks") is not None else None
+        paper = Paper.from_json(data["paper"], milestones, risks) if data.get("paper") is not None else None
+        return cls(data["filename"], data["size"], data["sha256"], milestones, risks, paper)
+
+
+def read_bounded(path: Path) -> bytes:
+    """A file's bytes, refused (ImportFailed) before reading when it is larger than an import may be."""
+    if path.stat().st_size > MAX_BYTES:
+        raise ImportFailed([Problem(f"{path.name} must be smaller than {MAX_BYTES // 2**20} MB")])
+    return path.read_bytes()
+
+
 def read_files(
     filename: str, content: bytes, risks_filename: str | None = None, risks_content: bytes | None = None
-) -> tuple[Table, Table | None]:
-    """Read the plan file (and a separate risks CSV). Raises ImportFailed if a file cannot be read."""
+) -> ParsedFile:
+    """Read the plan file (a spreadsheet or last period's Word report, and a separate risks CSV) once. Raises
+    ImportFailed if a file cannot be read safely."""
+    if (filename or "").lower().endswith(".docx"):
+        if risks_content is not None:
+            raise ImportFailed([Problem("A Word report carries its own risk table: give no risks file with it")])
+        try:
+            paper = read_report(content)
+        except UnreadableFile as error:
+            raise ImportFailed([Problem(str(error))]) from error
+        digest = hashlib.sha256(content).hexdigest()
+        return ParsedFile(filename, len(content), digest, paper.milestones, paper.risks, paper)
     try:
         milestones, risk_table = read_plan_file(filename, content)
         if risks_content is not None:
@@ -219,351 +154,56 @@ def read_files(
             risk_table = read_csv(risks_content, RISKS)
     except UnreadableFile as error:
         raise ImportFailed([Problem(str(error))]) from error
-    return milestones, risk_table
+    whole = content + (risks_content or b"")
+    return ParsedFile(filename, len(whole), hashlib.sha256(whole).hexdigest(), milestones, risk_table)
 
 
 def prepare_import(
     session: Session,
     actor: User | None,
+    parsed: ParsedFile,
     *,
-    filename: str,
-    content: bytes,
     workstream: Workstream | None,
     workstream_name: str = "",
     programme: Programme | None = None,
     programme_name: str = "",
-    risks_filename: str | None = None,
-    risks_content: bytes | None = None,
+    today: date,
 ) -> ImportPlan:
-    """Read and check the whole file against the workstream (None: one to be created) without writing.
+    """Check the whole of a read file against the workstream (None: one to be created) without writing.
 
-    Raises ImportFailed listing every problem (unreadable file, unknown or missing column, bad date, unknown
-    owner, duplicate reference, unknown likelihood or impact…) with its row and column.
+    Raises ImportFailed listing every problem (unknown or missing column, bad date, unknown owner, duplicate
+    reference, unknown likelihood or impact, control characters…) with its row and column.
     """
-    milestone_table, risk_table = read_files(filename, content, risks_filename, risks_content)
-    sha256 = hashlib.sha256(content + (risks_content or b"")).hexdigest()
     result = ImportPlan(
-        filename=filename,
-        sha256=sha256,
+        filename=parsed.filename,
+        sha256=parsed.sha256,
         workstream=workstream,
         workstream_name=workstream.name if workstream else workstream_name,
         programme=workstream.programme if workstream else programme,
         programme_name=workstream.programme.name if workstream else programme_name,
     )
-    checker = _Checker(session, actor, workstream, milestone_table, risk_table)
-    checker.check(result)
-    if checker.problems:
-        raise ImportFailed(sorted(checker.problems, key=lambda p: (p.sheet != MILESTONES, p.row or 0)))
-    return result
-
-
-class _Checker:
-    """Checks every row against the workstream as it is, collecting problems and the changes to make."""
-
-    def __init__(self, session, actor, workstream, milestone_table: Table, risk_table: Table | None):
-        self.session, self.actor, self.workstream = session, actor, workstream
-        self.milestone_table, self.risk_table = milestone_table, risk_table
-        self.problems: list[Problem] = []
-        self.new_members: dict[int, User] = {}
-        ws_id = workstream.id if workstream else None
-        self.sections = {s.number: s for s in session.scalars(select(Section).where(Section.workstream_id == ws_id))}
-        self.milestones = {
-            m.reference: m for m in session.scalars(select(Milestone).where(Milestone.workstream_id == ws_id))
-        }
-        self.pending_completion = set(
-            session.scalars(
-                select(Proposal.milestone_id)
-                .join(Milestone, Proposal.milestone_id == Milestone.id)
-                .where(Milestone.workstream_id == ws_id, Proposal.state == "pending", Proposal.kind == "completion")
-            )
+    problems: list[Problem] = []
+    if parsed.paper is not None:
+        result.report, result.recorder, problems = prepare_paper(
+            session, actor, parsed.paper, workstream, result.programme, result
         )
-        self.risks = {r.reference: r for r in session.scalars(select(Risk).where(Risk.workstream_id == ws_id))}
-        self.roles: dict[int, set[Role]] = {}
-        for membership in session.scalars(select(Membership).where(Membership.workstream_id == ws_id)):
-            self.roles.setdefault(membership.user_id, set()).add(Role(membership.role))
-        emails = {
-            str(values.get("owner_email", "")).strip().lower()
-            for table in (milestone_table, risk_table)
-            if table is not None
-            for _, values in table.rows
-        } - {""}
-        self.users = {
-            u.email.lower(): u
-            for u in (session.scalars(select(User).where(func.lower(User.email).in_(emails))) if emails else ())
-        }
-
-    def problem(self, row: int | None, column: str | None, message: str, sheet: str = MILESTONES) -> None:
-        self.problems.append(Problem(message, row, column, sheet))
-
-    def check(self, result: ImportPlan) -> None:
-        if self._check_columns(self.milestone_table, MILESTONE_COLUMNS, REQUIRED_MILESTONE_COLUMNS, MILESTONES):
-            self._check_milestones(result)
-        if self.risk_table is not None and self._check_columns(
-            self.risk_table, RISK_COLUMNS + COMPUTED_RISK_COLUMNS, REQUIRED_RISK_COLUMNS, RISKS
-        ):
-            self._check_risks(result)
-        if not self.milestone_table.rows and not (self.risk_table and self.risk_table.rows):
-            self.problem(None, None, "The file has no rows to import below its column names")
-        result.new_members = self.new_members
-        result.changes.extend(Change("member", user.email, "added") for user in self.new_members.values())
-
-    def _check_columns(self, table: Table, known: tuple[str, ...], required: tuple[str, ...], sheet: str) -> bool:
-        ok = True
-        seen = set()
-        what = "milestones" if sheet == MILESTONES else "risks"
-        for name in table.columns:
-            if not name:
-                continue
-            if name not in known:
-                self.problem(None, name, f"The {what} have no column called {name}: use {', '.join(known)}", sheet)
-                ok = False
-            if name in seen:
-                self.problem(None, name, f"The {what} have the column {name} twice", sheet)
-                ok = False
-            seen.add(name)
-        for name in required:
-            if name not in seen:
-                self.problem(None, name, f"The {what} need a column called {name}", sheet)
-                ok = False
-        return ok
-
-    # -- values ---------------------------------------------------------------------------------------------
-
-    def _date(self, row: int, column: str, value, sheet: str = MILESTONES, required: str | None = None):
-        """(date, is_month), or (None, False) for a blank; None after recording a problem."""
-        if value in ("", None):
-            if required:
-                self.problem(row, column, required, sheet)
-                return None
-            return (None, False)
-        try:
-            return parse_plan_date(value)
-        except ValueError as error:
-            self.problem(row, column, str(error), sheet)
-            return None
-
-    def _user(self, row: int, value, sheet: str, allowed: frozenset[Role]):
-        """The user with this email (None for a blank); False after recording a problem."""
-        email = str(value or "").strip().lower()
-        if not email:
-            return None
-        user = self.users.get(email)
-        if user is None:
-            self.problem(row, "owner_email", f"No user has the email {email}: ask an administrator to add them", sheet)
-            return False
-        if not user.active:
-            self.problem(row, "owner_email", f"{user.name} ({email}) is deactivated", sheet)
-            return False
-        if not self.roles.get(user.id, set()) & allowed:
-            self.new_members[user.id] = user
-        return user
-
-    # -- milestones -----------------------------------------------------------------------------------------
-
-    def _section(self, row: int, value, titles: dict[int, tuple[str, int]]) -> int | None:
-        match = _SECTION.fullmatch(str(value or "").strip())
-        if not match or not 1 <= int(match.group(1)) <= 999:
-            self.problem(row, "section", 'Enter the section number, optionally with its title, like "1. Feedback"')
-            return None
-        number, title = int(match.group(1)), " ".join((match.group(2) or "").split())
-        if title:
-            if number in titles and titles[number][0] != title:
-                first_title, first_row = titles[number]
-                self.problem(row, "section", f'Section {number} is called "{first_title}" in row {first_row}')
-                return None
-            titles.setdefault(number, (title, row))
-        return number
-
-    def _check_milestones(self, result: ImportPlan) -> None:
-        titles: dict[int, tuple[str, int]] = {}
-        seen: dict[str, int] = {}
-        present = set(self.milestone_table.columns)
-        for row, values in self.milestone_table.rows:
-            before = len(self.problems)
-            number = self._section(row, values.get("section"), titles)
-            reference = None
-            try:
-                reference = normalise_reference(str(values.get("reference", "")))
-            except DomainError as error:
-                self.problem(row, "reference", error.message)
-            if reference is not None:
-                if reference in seen:
-                    self.problem(row, "reference", f"Reference {reference} is already used in row {seen[reference]}")
-                seen.setdefault(reference, row)
-            text = str(values.get("milestone", "")).strip()
-            if not text:
-                self.problem(row, "milestone", "Enter the milestone")
-            due = self._date(row, "due", values.get("due"), required="Enter the date due")
-            revised = self._date(row, "revised_due", values.get("revised_due"))
-            completed = self._date(row, "completed_on", values.get("completed_on"))
-            owner = self._user(row, values.get("owner_email"), MILESTONES, MILESTONE_OWNER_ROLES)
-            if len(self.problems) > before:
-                continue
-            existing = self.milestones.get(reference)
-            candidate = {"section_number": number, "text": text, "due": due[0], "due_is_month": due[1]}
-            if "owner_email" in present:
-                candidate["owner_id"] = owner.id if owner else None
-            if "revised_due" in present:
-                candidate["revised_due"], candidate["revised_due_is_month"] = revised
-            if "comments" in present:
-                candidate["comments"] = str(values.get("comments", "")).strip()
-            item = _MilestoneRow(row, reference, number, candidate, existing)
-            if completed[0] is not None:
-                item.completed = completed
-                self._check_completion(row, item, owner)
-            removed_reason = str(values.get("removed_reason", "")).strip()
-            if removed_reason and not (existing and existing.removed):
-                item.removed_reason = removed_reason
-            result.milestones.append(item)
-        if any(p.sheet == MILESTONES for p in self.problems):
-            return
-        self._plan_sections(result, titles)
-        self._plan_milestones(result)
-
-    def _check_completion(self, row: int, item: _MilestoneRow, owner: User | None) -> None:
-        existing = item.existing
-        if existing is not None and existing.completed_on is not None:
-            if existing.completed_on != item.completed[0]:
-                self.problem(
-                    row,
-                    "completed_on",
-                    f"Milestone {item.reference} is already complete ({existing.completed_on_label}); "
-                    "an import cannot change a completion",
-                )
-            item.completed = None  # already recorded
-            return
-        if existing is not None and existing.id in self.pending_completion:
-            self.problem(
-                row,
-                "completed_on",
-                f"Milestone {item.reference} has a completion awaiting approval: decide it before importing one",
-            )
-        proposer = owner if "owner_id" in item.values else (existing.owner if existing else None)
-        if proposer is None and self.actor is None:
-            self.problem(
-                row,
-                "owner_email",
-                "Enter the owner's email: an imported completion is recorded against its owner",
-            )
-
-    def _plan_sections(self, result: ImportPlan, titles: dict[int, tuple[str, int]]) -> None:
-        for number in sorted({m.section for m in result.milestones}):
-            section = self.sections.get(number)
-            title = titles.get(number, (None, 0))[0]
-            if section is None:
-                if title is None:
-                    first_row = min(m.row for m in result.milestones if m.section == number)
-                    self.problem(
-                        first_row, "section", f'Section {number} is new: give its title, like "{number}. Title"'
-                    )
-                    continue
-                result.sections[number] = title
-                result.changes.append(Change("section", f"{number}. {title}", "added"))
-            elif title and title != section.title:
-                result.sections[number] = title
-                result.changes.append(Change("section", f"{number}. {title}", "updated", ("title",)))
-            else:
-                result.changes.append(Change("section", f"{number}. {section.title}", "unchanged"))
-
-    def _plan_milestones(self, result: ImportPlan) -> None:
-        for item in sorted(result.milestones, key=lambda m: reference_sort_key(m.reference)):
-            existing = item.existing
-            if existing is None:
-                result.changes.append(Change("milestone", item.reference, "added"))
-            else:
-                changed = _changed(existing, {k: v for k, v in item.values.items() if k != "section_number"})
-                if self.sections.get(item.section) is None or self.sections[item.section].id != existing.section_id:
-                    changed = ("section", *changed)
-                result.changes.append(
-                    Change("milestone", item.reference, "updated" if changed else "unchanged", changed)
-                )
-            if item.completed is not None:
-                result.changes.append(Change("milestone", item.reference, "completed"))
-            if item.removed_reason:
-                result.changes.append(Change("milestone", item.reference, "removed"))
-
-    # -- risks ----------------------------------------------------------------------------------------------
-
-    def _choice(self, row: int, column: str, value, choice):
-        text = str(value or "").strip()
-        labels = [member.label for member in choice]
-        if not text:
-            self.problem(row, column, f"Enter the {column} ({', '.join(labels[:-1])} or {labels[-1]})", RISKS)
-            return None
-        try:
-            return choice.parse(text)
-        except ValueError as error:
-            self.problem(row, column, str(error), RISKS)
-            return None
-
-    def _check_risks(self, result: ImportPlan) -> None:
-        seen: dict[str, int] = {}
-        present = set(self.risk_table.columns)
-        for row, values in self.risk_table.rows:
-            before = len(self.problems)
-            reference = str(values.get("reference", "")).strip()
-            if not reference:
-                self.problem(row, "reference", "Enter the risk reference", RISKS)
-            elif len(reference) > 100:
-                self.problem(row, "reference", "Risk reference must be 100 characters or fewer", RISKS)
-            elif reference in seen:
-                self.problem(row, "reference", f"Risk {reference} is already in row {seen[reference]}", RISKS)
-            seen.setdefault(reference, row)
-            title = str(values.get("risk", "")).strip()
-            if not title:
-                self.problem(row, "risk", "Enter the risk", RISKS)
-            likelihood = self._choice(row, "likelihood", values.get("likelihood"), Likelihood)
-            impact = self._choice(row, "impact", values.get("impact"), Impact)
-            mitigation_date = self._date(row, "mitigation_date", values.get("mitigation_date"), RISKS)
-            owner = self._user(row, values.get("owner_email"), RISKS, RISK_OWNER_ROLES)
-            status = str(values.get("status", "")).strip().lower()
-            if status not in ("", "open", "closed"):
-                self.problem(row, "status", "Enter open or closed", RISKS)
-            if len(self.problems) > before:
-                continue
-            existing = self.risks.get(reference)
-            candidate = {"reference": reference, "title": title, "likelihood": likelihood, "impact": impact}
-            for name in ("description", "mitigation"):
-                if name in present:
-                    candidate[name] = str(values.get(name, "")).strip()
-            if "mitigation_date" in present:
-                candidate["mitigation_date"], candidate["mitigation_date_is_month"] = mitigation_date
-            if "owner_email" in present:
-                candidate["owner_id"] = owner.id if owner else None
-            if existing is not None:
-                # Fields the file leaves out keep their current values.
-                candidate = {name: getattr(existing, name) for name in risks.RISK_FIELDS} | candidate
-            closed = None if not status else status == "closed"
-            result.risks.append(_RiskRow(row, reference, candidate, existing, closed))
-            if existing is None:
-                result.changes.append(Change("risk", reference, "added"))
-            else:
-                changed = _changed(existing, {k: _stored(v) for k, v in candidate.items()})
-                if closed is not None and closed != existing.closed:
-                    changed = (*changed, "status")
-                result.changes.append(Change("risk", reference, "updated" if changed else "unchanged", changed))
-
-
-# A model field as the spreadsheet calls it: a date and its month flag are one column.
-_COLUMN_OF_FIELD = {
-    "text": "milestone",
-    "title": "risk",
-    "owner_id": "owner_email",
-    "due_is_month": "due",
-    "revised_due_is_month": "revised_due",
-    "mitigation_date_is_month": "mitigation_date",
-}
-
-
-def _changed(existing, values: dict) -> tuple[str, ...]:
-    """The spreadsheet columns whose values differ from ``existing``, each named once."""
-    names = (_COLUMN_OF_FIELD.get(name, name) for name, value in values.items() if getattr(existing, name) != value)
-    return tuple(dict.fromkeys(names))
-
-
-def _stored(value):
-    """The value as the database keeps it (choices as their lower-case value)."""
-    return value.value if isinstance(value, Likelihood | Impact) else value
+    checker = RowChecker(
+        session,
+        actor,
+        workstream,
+        parsed.milestones,
+        parsed.risks,
+        today=today,
+        source=result.source,
+        recorder=result.recorder,
+    )
+    checker.check(result)
+    problems += checker.problems
+    if result.report is not None:
+        add_paper_sections(result, result.report, set(checker.sections))
+    if problems:
+        raise ImportFailed(sorted(problems, key=lambda p: (p.sheet != MILESTONES, p.row or 0)))
+    return result
 
 
 def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> Workstream:
@@ -584,7 +224,7 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
 
     for item in prepared.milestones:
         values = dict(item.values)
-        values["section_id"] = sections[values.pop("section_number")].id
+        values["section_id"] = sections[item.section].id
         values["reference"] = item.reference
         milestone = item.existing
         if milestone is None:
@@ -593,12 +233,15 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
             current = {name: getattr(milestone, name) for name in plan.MILESTONE_FIELDS}
             plan.update_milestone(session, actor, milestone, current | values)
         if item.completed is not None:
-            plan.record_imported_completion(session, actor, milestone, *item.completed)
+            plan.record_imported_completion(
+                session, actor, milestone, *item.completed, source=prepared.source, recorded_for=item.proposer
+            )
         if item.removed_reason:
             plan.remove_milestone(session, actor, milestone, item.removed_reason)
+        _propose(session, actor, prepared, item, milestone)
 
     for item in prepared.risks:
-        values = {name: _stored(value) for name, value in item.values.items()}
+        values = {name: stored(value) for name, value in item.values.items()}
         risk = item.existing
         if risk is None:
             risk = risks.add_risk(session, actor, workstream, values)
@@ -607,6 +250,8 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
         if item.closed is not None:
             risks.set_risk_closed(session, actor, risk, item.closed)
 
+    if prepared.report is not None:
+        apply_paper(session, actor, prepared, workstream, prepared.recorder)
     audit.record(
         session,
         actor,
@@ -621,6 +266,27 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
     return workstream
 
 
+def _propose(session: Session, actor: User | None, prepared: ImportPlan, item: MilestoneRow, milestone) -> None:
+    """The row's completion, revised date and removal as proposals awaiting a decider other than the importer."""
+    wanted = (
+        (item.propose_completion, Kind.COMPLETION),
+        (item.propose_revised, Kind.DATE_CHANGE),
+        (item.propose_removal, Kind.REMOVAL),
+    )
+    for value, kind in wanted:
+        if not value:
+            continue
+        values = proposals.ProposalInput(note=item.note)
+        if kind is Kind.COMPLETION:
+            values = proposals.ProposalInput(completion_date=value[0], completion_is_month=value[1], note=item.note)
+        elif kind is Kind.DATE_CHANGE:
+            reason = item.note or f"Revised date given in the {prepared.source}"
+            values = proposals.ProposalInput(new_due=value[0], new_due_is_month=value[1], reason=reason)
+        else:
+            values = proposals.ProposalInput(reason=value)
+        proposals.propose_from_import(session, actor, item.proposer, milestone, kind, values, source=prepared.source)
+
+
 def import_summary(prepared: ImportPlan) -> str:
     """One sentence for a flash message: "3 milestones added, 2 updated; 1 risk added"."""
     parts = []
@@ -628,75 +294,169 @@ def import_summary(prepared: ImportPlan) -> str:
         added, updated = prepared.count(kind, "added"), prepared.count(kind, "updated")
         if added or updated:
             parts.append(f"{added} {kind if added == 1 else plural} added, {updated} updated")
+    if prepared.count("milestone", "completed"):
+        parts.append(f"{prepared.count('milestone', 'completed')} recorded as complete")
+    if prepared.proposals:
+        parts.append(f"{prepared.proposals} proposal{'s' if prepared.proposals != 1 else ''} waiting for a decision")
     return "; ".join(parts) or "nothing changed"
 
 
 # -- the browser's upload, preview and confirm ---------------------------------------------------------------
 
-UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+UPLOAD_MAX_BYTES = MAX_BYTES
 UPLOAD_LIFETIME = timedelta(hours=2)
 
 
-def keep_upload(session: Session, actor: User, workstream: Workstream, filename: str, content: bytes) -> PendingImport:
-    """Keep an uploaded file until the lead confirms its import, replacing their earlier upload for the
-    workstream and clearing everyone's stale ones. Raises DomainError(field="file") for an empty, oversized or
-    wrongly named file."""
-    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
-    if not filename.lower().endswith((".xlsx", ".csv")):
-        raise DomainError("The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv)", field="file")
+def may_import(session: Session, actor: User, workstream: Workstream) -> bool:
+    """A lead imports into their own workstream; an admin only into one with no milestones yet."""
+    roles = actor.roles_in(workstream.id)
+    if Role.LEAD in roles or not actor.is_admin:
+        return may_import_plan(roles, is_admin=actor.is_admin, plan_is_empty=False)
+    has_milestones = session.scalar(select(Milestone.id).where(Milestone.workstream_id == workstream.id).limit(1))
+    return may_import_plan(roles, is_admin=True, plan_is_empty=has_milestones is None)
+
+
+def check_may_import(session: Session, actor: User, workstream: Workstream) -> None:
+    """Raises NotAllowed unless ``may_import``."""
+    if not may_import(session, actor, workstream):
+        raise NotAllowed(
+            "Only a lead of this workstream imports into it; an administrator only into a workstream with no "
+            "milestones yet"
+        )
+
+
+def _upload_name(filename: str) -> str:
+    return (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+
+
+def _read_upload(filename: str, content: bytes) -> ParsedFile:
+    """Raises DomainError(field="file") for a wrongly named, empty, oversized, unreadable or unsafe file."""
+    if not filename.lower().endswith((".xlsx", ".csv", ".docx")):
+        raise DomainError(
+            "The selected file must be an Excel workbook (.xlsx), a CSV file (.csv) or last period's report (.docx)",
+            field="file",
+        )
     if not content:
         raise DomainError("The selected file is empty", field="file")
     if len(content) > UPLOAD_MAX_BYTES:
         raise DomainError(f"The selected file must be smaller than {UPLOAD_MAX_BYTES // 2**20} MB", field="file")
+    try:
+        return read_files(filename, content)
+    except ImportFailed as failed:
+        raise DomainError(f"{filename}: {failed.problems[0]}", field="file") from failed
+
+
+def _keep(session: Session, actor: User, parsed: ParsedFile, **where) -> PendingImport:
+    """Keep what was read, replacing the actor's earlier upload for the same target and everyone's stale ones."""
+    same_target = PendingImport.user_id == actor.id
+    for column, value in where.items():
+        attribute = getattr(PendingImport, column)
+        same_target = same_target & (attribute.is_(None) if value is None else attribute == value)
     session.execute(
-        delete(PendingImport).where(
-            or_(
-                (PendingImport.user_id == actor.id) & (PendingImport.workstream_id == workstream.id),
-                PendingImport.created_at < utcnow() - UPLOAD_LIFETIME,
-            )
-        )
+        delete(PendingImport).where(or_(same_target, PendingImport.created_at < utcnow() - UPLOAD_LIFETIME))
     )
     pending = PendingImport(
-        workstream_id=workstream.id,
         user_id=actor.id,
-        filename=filename,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
+        filename=parsed.filename,
+        size=parsed.size,
+        sha256=parsed.sha256,
+        parsed=parsed.to_json(),
+        **where,
     )
     session.add(pending)
     session.flush()
     return pending
 
 
+def keep_upload(session: Session, actor: User, workstream: Workstream, filename: str, content: bytes) -> PendingImport:
+    """Read an uploaded file once and keep what was read until its import is confirmed.
+
+    Raises NotAllowed unless the actor may import into the workstream, DomainError(field="file") for a wrongly
+    named, empty, oversized, unreadable or unsafe file (nothing is kept then).
+    """
+    check_may_import(session, actor, workstream)
+    parsed = _read_upload(_upload_name(filename), content)
+    return _keep(session, actor, parsed, workstream_id=workstream.id)
+
+
+def keep_new_workstream_upload(
+    session: Session, actor: User, programme: Programme | None, name: str, filename: str, content: bytes
+) -> PendingImport:
+    """An admin onboards: the file for a workstream to be created, called ``name`` in ``programme``, when its
+    import is confirmed. Raises NotAllowed for anyone but an admin; DomainError(field) for no programme, an empty
+    or taken name, or a bad file (nothing is kept then)."""
+    if not actor.is_admin:
+        raise NotAllowed("Only an administrator creates a workstream")
+    if programme is None:
+        raise DomainError("Select the programme", field="programme_id")
+    name = _new_workstream_name(session, programme, name)
+    parsed = _read_upload(_upload_name(filename), content)
+    return _keep(session, actor, parsed, workstream_id=None, programme_id=programme.id, workstream_name=name)
+
+
+def _new_workstream_name(session: Session, programme: Programme, name: str) -> str:
+    name = check_text(name, "name", label="Workstream name", limit=200, multiline=False)
+    if not name:
+        raise DomainError("Enter the workstream name", field="name")
+    if session.scalar(select(Workstream.id).where(Workstream.programme_id == programme.id, Workstream.name == name)):
+        raise DomainError(f"{programme.name} already has a workstream called {name}", field="name")
+    return name
+
+
 def find_upload(
-    session: Session, actor: User, workstream: Workstream, upload_id: int | None, now: datetime | None = None
+    session: Session, actor: User, workstream: Workstream | None, upload_id: int | None, now: datetime | None = None
 ) -> PendingImport | None:
-    """The actor's own upload for this workstream, if it is still fresh; else None."""
+    """The actor's own upload for this workstream (None: for a workstream to be created), if it is still fresh;
+    else None."""
     if not upload_id:
         return None
     pending = session.get(PendingImport, upload_id)
-    if pending is None or pending.user_id != actor.id or pending.workstream_id != workstream.id:
+    target = workstream.id if workstream is not None else None
+    if pending is None or pending.user_id != actor.id or pending.workstream_id != target:
         return None
     if pending.created_at < (now or utcnow()) - UPLOAD_LIFETIME:
         return None
     return pending
 
 
-def prepare_upload(session: Session, actor: User, pending: PendingImport) -> ImportPlan:
-    """Check a kept upload against its workstream as it is now. Raises ImportFailed."""
+def prepare_upload(session: Session, actor: User, pending: PendingImport, *, today: date) -> ImportPlan:
+    """Check the rows kept from an upload against its workstream as it is now (or, for a workstream to be
+    created, that its name is still free). Raises ImportFailed, or NotAllowed if the actor may no longer import."""
+    parsed = ParsedFile.from_json(pending.parsed)
+    if pending.workstream_id is None:
+        if not actor.is_admin:
+            raise NotAllowed("Only an administrator creates a workstream")
+        programme = session.get(Programme, pending.programme_id)
+        try:
+            name = _new_workstream_name(session, programme, pending.workstream_name)
+        except DomainError as error:
+            raise ImportFailed([Problem(error.message)]) from error
+        return prepare_import(
+            session,
+            actor,
+            parsed,
+            workstream=None,
+            workstream_name=name,
+            programme=programme,
+            programme_name=programme.name,
+            today=today,
+        )
     workstream = session.get(Workstream, pending.workstream_id)
-    return prepare_import(session, actor, filename=pending.filename, content=pending.content, workstream=workstream)
+    check_may_import(session, actor, workstream)
+    return prepare_import(session, actor, parsed, workstream=workstream, today=today)
 
 
-def confirm_upload(session: Session, actor: User, pending: PendingImport) -> ImportPlan:
-    """Check the upload again (the plan may have changed since the preview), write it, and forget the file.
-    Raises ImportFailed, having written nothing; the caller commits or rolls back."""
-    prepared = prepare_upload(session, actor, pending)
-    apply_import(session, actor, prepared)
+def confirm_upload(
+    session: Session, actor: User, pending: PendingImport, *, today: date
+) -> tuple[ImportPlan, Workstream]:
+    """Check the kept rows again (the plan may have changed since the preview), write them, and forget them.
+    Returns what was done and the workstream (created, for an admin's new one). Raises ImportFailed or NotAllowed,
+    having written nothing; the caller commits or rolls back."""
+    prepared = prepare_upload(session, actor, pending, today=today)
+    workstream = apply_import(session, actor, prepared)
     session.delete(pending)
     session.flush()
-    return prepared
+    return prepared, workstream
 
 
 # -- export and template -------------------------------------------------------------------------------------
@@ -744,6 +504,15 @@ def export_plan(session: Session, workstream: Workstream, include_risks: bool, t
     return write_workbook(milestone_rows, risk_rows)
 
 
-def template_workbook() -> bytes:
-    """An empty plan workbook: the milestone and risk columns, and a sheet of instructions."""
-    return write_workbook([], [], instructions=True)
+def template_workbook(session: Session, workstream: Workstream | None) -> bytes:
+    """An empty plan workbook: the milestone and risk columns with an example row each, drop-down lists (the
+    workstream's owners and leads, or every active user for a new workstream; likelihood; impact) and a sheet of
+    instructions."""
+    query = select(User.email).where(User.active.is_(True)).order_by(User.email)
+    if workstream is not None:
+        query = (
+            query.join(Membership, Membership.user_id == User.id)
+            .where(Membership.workstream_id == workstream.id, Membership.role.in_([Role.OWNER, Role.LEAD]))
+            .distinct()
+        )
+    return write_workbook([], [], instructions=True, owners=list(session.scalars(query)))

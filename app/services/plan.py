@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import proposals as rules
+from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
 from app.domain.plan import (
     MILESTONE_COMMENTS,
@@ -16,6 +17,7 @@ from app.domain.plan import (
     reference_sort_string,
     required_text,
 )
+from app.domain.proposals import RECORDED_AT_IMPORT
 from app.models import Milestone, Proposal, Section, User, Workstream
 from app.models._base import utcnow
 from app.services import audit
@@ -112,26 +114,41 @@ def update_milestone(session: Session, actor: User, milestone: Milestone, values
 
 
 def record_imported_completion(
-    session: Session, actor: User | None, milestone: Milestone, completed_on: date, is_month: bool
+    session: Session,
+    actor: User | None,
+    milestone: Milestone,
+    completed_on: date,
+    is_month: bool,
+    *,
+    source: str = "",
+    recorded_for: User | None = None,
 ) -> Proposal:
-    """Record a completion that happened before Highlight (seed or import) as an approved, imported proposal.
+    """Record a completion that happened before Highlight (the seed, or the first import into an empty plan).
 
-    This is the only way besides an approved proposal that a milestone becomes complete, and it is audited as such.
+    It is kept as an approved completion flagged ``imported`` and labelled "Recorded at import, no evidence": it
+    is in the name of the milestone's owner (else the importer, else ``recorded_for``) and nobody decided it, so
+    nobody becomes proposer and decider through an import. Raises DomainError when there is nobody to name.
     What it sets comes from the same rule as an approval (``milestone_changes``); the imported comment stays.
     """
+    proposer_id = milestone.owner_id or (actor.id if actor else None) or (recorded_for.id if recorded_for else None)
+    if proposer_id is None:
+        raise DomainError(
+            f"Milestone {milestone.reference} has no owner to record its completion against", field="owner_email"
+        )
     proposal = Proposal(
         milestone_id=milestone.id,
         kind="completion",
         state="approved",
-        proposed_by_id=milestone.owner_id or (actor.id if actor else None),
+        proposed_by_id=proposer_id,
         completion_date=completed_on,
         completion_is_month=is_month,
-        note="Recorded as complete before Highlight; imported.",
+        note=RECORDED_AT_IMPORT,
         imported=True,
-        decided_by_id=actor.id if actor else None,
+        source=source,
+        decided_by_id=None,
         decided_at=utcnow(),
         decided_version=1,
-        decision_reason="Imported",
+        decision_reason=RECORDED_AT_IMPORT,
     )
     session.add(proposal)
     changes = rules.milestone_changes(
@@ -152,8 +169,9 @@ def record_imported_completion(
         proposal,
         workstream_id=milestone.workstream_id,
         milestone_id=milestone.id,
-        summary=f"Completion on {completed_on.isoformat()} imported as approved",
-        after={"completed_on": completed_on, "is_month": is_month},
+        summary=f"Completion on {format_plan_date(completed_on, is_month)}: {RECORDED_AT_IMPORT.lower()}"
+        + (f" (from {source})" if source else ""),
+        after={"completed_on": completed_on, "is_month": is_month, "imported": True, "source": source},
     )
     return proposal
 

@@ -164,7 +164,16 @@ def propose(
         # Two submissions raced past the check above; the partial unique index let one through.
         session.rollback()
         raise _duplicate(milestone, kind) from None
-    what = describe(proposal)
+    _record_created(session, actor, actor, proposal, milestone, _evidence_phrase(len(files), len(links)))
+    _store_evidence(session, actor, proposal, milestone, files, links, "")
+    _ask_deciders(session, actor, proposal, milestone)
+    return proposal
+
+
+def _record_created(session: Session, actor, proposer: User, proposal: Proposal, milestone: Milestone, how: str):
+    after = {"kind": proposal.kind, "version": 1, "reason": proposal.reason, "note": proposal.note}
+    if proposal.source:
+        after["source"] = proposal.source
     audit.record(
         session,
         actor,
@@ -172,19 +181,60 @@ def propose(
         proposal,
         workstream_id=milestone.workstream_id,
         milestone_id=milestone.id,
-        summary=f"{actor.name} proposed {what}{_evidence_phrase(len(files), len(links))}",
-        after={"kind": kind.value, "version": 1, "reason": proposal.reason, "note": proposal.note},
+        summary=f"{proposer.name} proposed {describe(proposal)}{how}",
+        after=after,
     )
-    _store_evidence(session, actor, proposal, milestone, files, links, "")
+
+
+def _ask_deciders(session: Session, proposer: User, proposal: Proposal, milestone: Milestone) -> None:
+    source = f" (from {proposal.source})" if proposal.source else ""
     for person in deciders(session, proposal):
         notify(
             session,
             person,
-            f"{actor.name} proposed {what} for milestone {milestone.reference}",
+            f"{proposer.name} proposed {describe(proposal)} for milestone {milestone.reference}{source}",
             app_path("proposals.detail", proposal_id=proposal.id),
             subject=f"Decision needed: milestone {milestone.reference}",
             body=f"{milestone.reference} {milestone.text}\n{_detail_lines(proposal)}",
         )
+
+
+def propose_from_import(
+    session: Session,
+    actor: User | None,
+    proposer: User,
+    milestone: Milestone,
+    kind: rules.Kind,
+    values: ProposalInput,
+    *,
+    source: str,
+) -> Proposal:
+    """A completion, revised date or removal read from an imported file, made a pending proposal in
+    ``proposer``'s name (the importer, or the owner when the system imports) with the import as its source.
+
+    It carries no evidence: its decider (never the proposer: ``may_decide``) sees that, and the proposer may add
+    some. The import has already checked the values (a completion date never after today); raises DuplicatePending
+    when one of this kind is already waiting.
+    """
+    proposal = Proposal(
+        milestone_id=milestone.id,
+        kind=kind.value,
+        state="pending",
+        version=1,
+        proposed_by_id=proposer.id,
+        source=source,
+        note=(values.note or "").strip(),
+        reason=(values.reason or "").strip(),
+    )
+    if kind is rules.Kind.COMPLETION:
+        proposal.completion_date, proposal.completion_is_month = values.completion_date, values.completion_is_month
+    elif kind is rules.Kind.DATE_CHANGE:
+        proposal.new_due, proposal.new_due_is_month = values.new_due, values.new_due_is_month
+    _refuse_duplicate(session, milestone, kind)
+    session.add(proposal)
+    session.flush()
+    _record_created(session, actor, proposer, proposal, milestone, f" from {source}, without evidence")
+    _ask_deciders(session, proposer, proposal, milestone)
     return proposal
 
 
@@ -213,7 +263,7 @@ def _evidence_phrase(files: int, links: int) -> str:
 
 
 def _detail_lines(proposal: Proposal) -> str:
-    lines = [f"Proposed: {describe(proposal)}"]
+    lines = [f"Proposed: {describe(proposal)}"] + ([f"From: {proposal.source}"] if proposal.source else [])
     if proposal.reason:
         lines.append(f"Reason: {proposal.reason}")
     if proposal.note:

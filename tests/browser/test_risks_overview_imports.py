@@ -98,3 +98,34 @@ def test_lead_imports_a_new_milestone_through_the_browser(demo_server, page_as):
     assert "Imported new.csv" in page.locator(".govuk-notification-banner").inner_text()
     added = demo_server.query(select(Milestone.text).where(Milestone.reference == "9.1")).scalar_one()
     assert added == "Imported through the browser"
+
+
+def test_an_admin_creates_a_workstream_from_last_periods_word_report(demo_server, page_as):
+    from tests.imports.test_report_import import seed_like
+
+    page = page_as(data.ADMIN)
+    page.goto(demo_server.url("admin.index"))
+    page.get_by_role("link", name="Create a workstream from its plan").click()
+    page.get_by_label("Workstream name").fill("Browser paper")
+    page.get_by_label("Upload its plan").set_input_files(
+        {
+            "name": "april.docx",
+            "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "buffer": seed_like(),
+        }
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state()
+    assert page.locator("#import-report-header").is_visible()
+    assert page.locator("#import-section-changes li").all_inner_texts()[:3] == [
+        "Added section 1. Front door",
+        "Added section 2. Edge of care",
+        "Added section 3. QLIK",
+    ]
+    assert_accessible(page)
+    page.get_by_role("button", name="Import these changes").click()
+    page.wait_for_url(lambda url: url.endswith("/plan"))
+    assert page.locator("h1").inner_text() == "Browser paper: action plan"
+    assert "Imported april.docx" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.get_by_role("link", name="Import a plan").count() == 0  # the plan has milestones now

@@ -2,7 +2,15 @@ from datetime import date, datetime
 
 import pytest
 
-from app.domain.dates import format_plan_date, format_timestamp, month_end, parse_as_of, parse_plan_date
+from app.domain.dates import (
+    format_plan_date,
+    format_timestamp,
+    month_end,
+    parse_as_of,
+    parse_paper_date,
+    parse_plan_date,
+    plan_date_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -155,3 +163,33 @@ def test_an_as_of_date_is_iso_within_the_calendar_the_rag_can_count_in():
 def test_a_timestamp_reads_to_the_minute_with_the_month_in_words():
     assert format_timestamp(datetime(2021, 4, 9, 7, 5)) == "9 April 2021 07:05"
     assert format_timestamp(datetime(2021, 12, 31, 23, 59)) == "31 December 2021 23:59"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("19.4.21", (date(2021, 4, 19), False, "")),
+        ("15.2.21", (date(2021, 2, 15), False, "")),
+        ("1/4/2021", (date(2021, 4, 1), False, "")),
+        ("19 April 2021", (date(2021, 4, 19), False, "")),
+        ("19th Apr 2021", (date(2021, 4, 19), False, "")),
+        ("March 2021", (date(2021, 3, 31), True, "")),
+        ("2021-04-19", (date(2021, 4, 19), False, "")),
+        ("March 2023 (Completion of the Programme)", (date(2023, 3, 31), True, "(Completion of the Programme)")),
+    ],
+)
+def test_a_papers_dates_are_read_as_people_type_them(text, expected):
+    assert parse_paper_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [("soon", "Enter a date such as"), ("31.2.21", "Enter a real date")])
+def test_a_papers_cell_that_is_not_a_date_is_refused_naming_it(text, message):
+    with pytest.raises(ValueError, match=message) as error:
+        parse_paper_date(text)
+    assert text in str(error.value)
+
+
+def test_plan_date_text_is_what_parse_plan_date_reads_back():
+    for value, is_month in ((date(2021, 3, 31), True), (date(2021, 4, 19), False)):
+        assert parse_plan_date(plan_date_text(value, is_month)) == (value, is_month)
+    assert plan_date_text(None, False) == ""

@@ -101,6 +101,24 @@ def test_a_completion_needs_a_past_date_a_note_and_evidence():
         assert refused.value.field == field
 
 
+def test_an_imported_completion_date_follows_the_same_rule_naming_its_column():
+    rules.check_completion_date(TODAY, False, TODAY, field="completed_on")
+    rules.check_completion_date(date(2021, 3, 31), True, TODAY, field="completed_on")
+    for completed, is_month, message in [
+        (date(2021, 4, 20), False, "today or in the past"),
+        (date(2021, 4, 30), True, "this month has not ended"),
+    ]:
+        with pytest.raises(DomainError, match=message) as refused:
+            rules.check_completion_date(completed, is_month, TODAY, field="completed_on")
+        assert refused.value.field == "completed_on"
+
+
+def test_only_an_empty_plan_has_completions_recorded_at_import():
+    assert rules.may_record_at_import(0)
+    assert not rules.may_record_at_import(1)
+    assert rules.import_source("plan.xlsx") == "import of plan.xlsx"
+
+
 def test_a_date_change_needs_a_different_date_and_a_reason():
     state = milestone(revised_due=date(2021, 5, 31), revised_due_is_month=True)
     assert rules.check_date_change(date(2021, 6, 30), state, " Staff absence ") == "Staff absence"
@@ -273,10 +291,14 @@ def test_what_an_import_records_keeps_the_comment_imported_with_it(kind):
     ("comments", "expected"),
     [
         ("Action completed on time.", "Action completed on time. Recorded at import, no evidence."),
-        ("Action completed on time", "Action completed on time. Recorded at import, no evidence."),
+        ("Action completed on time", "Action completed on time — Recorded at import, no evidence."),
+        ("Ends with a dash —", "Ends with a dash — — Recorded at import, no evidence."),
         ("  ", "Recorded at import, no evidence."),
     ],
 )
 def test_a_completion_recorded_at_import_says_so_in_the_papers_comments(comments, expected):
     assert rules.paper_comments(comments, True) == expected
     assert rules.paper_comments(comments, False) == comments
+    # Reading the paper back gives the comment as it was imported: the label is Highlight's, not the comment.
+    assert rules.comments_without_label(expected) == comments.strip()
+    assert rules.comments_without_label(comments) == comments.strip()

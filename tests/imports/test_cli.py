@@ -1,14 +1,17 @@
 """``flask import-plan``: good files import; any bad row names its row and column, exits 1 and writes nothing."""
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from app.domain.errors import NotAllowed
+from app.domain.permissions import Role
 from app.extensions import db
 from app.models import AuditEvent, Membership, Milestone, Programme, Proposal, Risk, Section, Workstream
+from app.services import proposals, users
 from tests.factories import make_programme, make_user
 
 HEADER = ["section", "reference", "milestone", "owner_email", "due", "revised_due", "completed_on", "comments"]
@@ -89,13 +92,27 @@ def test_import_updates_existing_milestones_and_reports_what_changed(app, people
     result = run(app, plan, "--workstream", "BI")
 
     assert result.exit_code == 0, result.stderr
-    assert "Milestones: 1 added, 1 updated, 2 unchanged" in result.stdout
-    assert "  updated 1.2 (revised_due, comments)" in result.stdout
+    assert "Milestones: 1 added, 1 updated, 1 revised date proposed, 2 unchanged" in result.stdout
+    assert "  updated 1.2 (comments)" in result.stdout
+    assert "  revised date proposed 1.2" in result.stdout
     assert "  added 2.2" in result.stdout
+    # The plan has milestones now, so the new revised date waits for a decision; the milestone keeps its date.
     milestone = db.session.scalar(select(Milestone).where(Milestone.reference == "1.2"))
-    assert (milestone.revised_due, milestone.revised_due_is_month) == (date(2021, 5, 31), True)
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "milestone.updated"))
-    assert '"revised_due": "2021-05-31"' in event.after
+    assert (milestone.revised_due, milestone.revised_due_is_month) == (date(2021, 4, 30), False)
+    assert milestone.comments == "Moved again"
+    proposal = db.session.scalar(select(Proposal).where(Proposal.milestone_id == milestone.id))
+    assert (proposal.kind, proposal.state, proposal.new_due, proposal.new_due_is_month) == (
+        "date_change",
+        "pending",
+        date(2021, 5, 31),
+        True,
+    )
+    # Imported without --by, so it is proposed in the owner's name, with the import as its source.
+    assert (proposal.proposed_by_id, proposal.source, proposal.reason) == (
+        people["owner"].id,
+        "import of plan.csv",
+        "Moved again",
+    )
 
 
 def test_dry_run_prints_what_would_change_and_writes_nothing(app, people, tmp_path):
@@ -126,7 +143,7 @@ def assert_refused(app, result, *messages):
         (2, 3, "nobody@example.org", "Row 4, column owner_email: No user has the email nobody@example.org"),
         (2, 1, "1.1", "Row 4, column reference: Reference 1.1 is already used in row 2"),
         (0, 6, "32/01/2021", 'Row 2, column completed_on: Enter a real date: "32/01/2021" does not exist'),
-        (1, 0, "Section", "Row 3, column section: Enter the section number"),
+        (1, 0, "Section", 'Row 3, column section: Section 1 is called "Responding to OFSTED Feedback" in row 2'),
         (1, 0, "1.2", "Row 3, column section: Enter the section number"),
         (2, 2, "", "Row 4, column milestone: Enter the milestone"),
     ],
@@ -227,7 +244,40 @@ def test_without_a_programme_the_workstream_must_be_unambiguous(app, people, tmp
 def test_a_file_that_is_not_a_spreadsheet_is_refused(app, people, tmp_path):
     path = tmp_path / "plan.xlsx"
     path.write_bytes(b"not a workbook")
-    assert_refused(app, run(app, path, "--workstream", "BI"), "could not be read as an Excel workbook")
+    assert_refused(app, run(app, path, "--workstream", "BI"), "The file is not an Excel workbook (.xlsx)")
     text = tmp_path / "plan.txt"
     text.write_text("section,reference")
     assert_refused(app, run(app, text, "--workstream", "BI"), "The file must be an Excel workbook (.xlsx) or a CSV")
+
+
+def test_into_a_plan_with_milestones_a_completion_becomes_a_proposal_the_importer_cannot_decide(app, people, tmp_path):
+    plan = write_csv(tmp_path / "plan.csv", HEADER, [row[:6] + ["", row[7]] for row in GOOD_ROWS])
+    assert run(app, plan, "--workstream", "BI").exit_code == 0
+    lead = people["lead"]
+    workstream = db.session.scalar(select(Workstream).where(Workstream.name == "BI"))
+    users.add_membership(db.session, None, lead, workstream, Role.LEAD)
+    db.session.commit()
+    rows = [row[:] for row in GOOD_ROWS]
+    rows[2][6] = "2021-03-15"  # 2.1 is the lead's own milestone
+
+    result = run(app, write_csv(plan, HEADER, rows), "--workstream", "BI", "--by", lead.email)
+
+    assert result.exit_code == 0, result.stderr
+    assert "1 completion proposed" in result.stdout
+    milestone = db.session.scalar(select(Milestone).where(Milestone.reference == "2.1"))
+    assert milestone.completed_on is None
+    proposal = db.session.scalar(select(Proposal).where(Proposal.milestone_id == milestone.id))
+    assert (proposal.state, proposal.proposed_by_id, proposal.imported) == ("pending", lead.id, False)
+    with pytest.raises(NotAllowed):
+        proposals.decide(db.session, lead, proposal, "approve", "", proposal.version)
+
+
+def test_a_completion_after_today_is_refused_by_the_cli_too(app, people, tmp_path):
+    rows = [row[:] for row in GOOD_ROWS]
+    rows[2][6] = (date.today() + timedelta(days=1)).isoformat()
+    before = counts()
+
+    result = run(app, write_csv(tmp_path / "plan.csv", HEADER, rows), "--workstream", "BI")
+
+    assert_refused(app, result, "Row 4, column completed_on: The completion date must be today or in the past")
+    assert counts() == before

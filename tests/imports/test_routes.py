@@ -2,12 +2,13 @@
 export downloads."""
 
 import io
+from datetime import date
 
 from flask import url_for
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.models import AuditEvent, Milestone, PendingImport
+from app.models import AuditEvent, Milestone, PendingImport, Proposal
 from tests.conftest import parse
 
 HEADER = "section,reference,milestone,owner_email,due,revised_due,completed_on,comments\n"
@@ -43,7 +44,9 @@ def test_lead_uploads_previews_and_confirms_an_import(app, world, login_as, sess
     assert page.select_one(".govuk-error-summary") is None
     assert page.select_one("#import-milestone-totals").get_text(" ", strip=True).startswith("1 added, 1 updated")
     changes = [li.get_text(strip=True) for li in page.select("#import-milestone-changes li")]
-    assert changes == ["Updated 1.1 (revised_due, comments)", "Added 2.1"]
+    # The plan has milestones, so the new revised date of 1.1 becomes a proposal for someone else to decide.
+    assert changes == ["Updated 1.1 (comments)", "Revised date proposed 1.1", "Added 2.1"]
+    assert page.select_one("#import-proposals") is not None
     assert [li.get_text(strip=True) for li in page.select("#import-section-changes li")] == [
         "Added section 2. Reporting"
     ]
@@ -60,11 +63,20 @@ def test_lead_uploads_previews_and_confirms_an_import(app, world, login_as, sess
     added = session.scalar(select(Milestone).where(Milestone.reference == "2.1"))
     assert added.section.title == "Reporting"
     assert world.a.milestone.comments == "Needs more time"
+    assert world.a.milestone.revised_due is None
+    proposal = session.scalar(
+        select(Proposal).where(Proposal.milestone_id == world.a.milestone.id, Proposal.kind == "date_change")
+    )
+    assert (proposal.state, proposal.proposed_by_id, proposal.new_due) == (
+        "pending",
+        world.a.lead.id,
+        date(2030, 6, 30),
+    )
     assert session.scalar(select(PendingImport)) is None
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.imported"))
     assert event.actor_id == world.a.lead.id
     page = parse(client.get(url_for("plan.show", workstream_id=world.a.workstream.id)))
-    assert "Imported plan.csv: 1 milestone added, 1 updated" in page.get_text()
+    assert "Imported plan.csv: 1 milestone added, 1 updated; 1 proposal waiting for a decision" in page.get_text()
 
 
 def test_preview_lists_every_problem_with_its_row_and_column_and_offers_no_import(app, world, login_as, session):
@@ -106,11 +118,12 @@ def test_confirm_checks_the_file_again_and_writes_nothing_if_it_no_longer_fits(a
 
 def test_a_completion_cannot_be_imported_over_one_awaiting_approval(app, world, login_as):
     client = login_as(world.a.lead)
-    content = csv_bytes(f"1,1.1,{world.a.milestone.text},,2030-03-31,,2030-03-01,")
+    content = csv_bytes(f"1,1.1,{world.a.milestone.text},,2030-03-31,,2024-03-01,")
     page = parse(client.get(upload(client, world.a.workstream, content).headers["Location"]))
     problems = [li.get_text(strip=True) for li in page.select(".govuk-error-summary__list li")]
     assert problems == [
-        "Row 2, column completed_on: Milestone 1.1 has a completion awaiting approval: decide it before importing one"
+        "Row 2, column completed_on: Milestone 1.1 has a proposal of completion awaiting a decision: decide it before "
+        "importing another"
     ]
 
 
@@ -127,20 +140,22 @@ def test_nobody_can_confirm_another_persons_upload(app, world, login_as, session
     assert session.scalar(select(Milestone).where(Milestone.reference == "2.1")) is None
 
 
-def test_only_spreadsheets_are_accepted(app, world, login_as):
+def test_only_spreadsheets_and_word_reports_are_accepted(app, world, login_as):
     response = upload(login_as(world.a.lead), world.a.workstream, b"hello", filename="notes.txt")
     assert response.status_code == 200
     page = parse(response)
     assert (
-        "The selected file must be an Excel workbook (.xlsx) or a CSV file"
+        "The selected file must be an Excel workbook (.xlsx), a CSV file or last period's report (.docx)"
         in page.select_one(".govuk-error-summary").get_text()
     )
 
 
-def test_an_unreadable_workbook_is_a_problem_in_the_preview(app, world, login_as):
-    client = login_as(world.a.lead)
-    page = parse(client.get(upload(client, world.a.workstream, b"PK-not-really", "plan.xlsx").headers["Location"]))
-    assert "could not be read as an Excel workbook" in page.select_one(".govuk-error-summary").get_text()
+def test_an_unreadable_workbook_is_refused_on_the_upload_form_and_nothing_is_kept(app, world, login_as, session):
+    response = upload(login_as(world.a.lead), world.a.workstream, b"PK\x03\x04-not-really", "plan.xlsx")
+    assert response.status_code == 200
+    summary = parse(response).select_one(".govuk-error-summary").get_text()
+    assert "plan.xlsx: The file could not be read as an Excel workbook (.xlsx): it is damaged" in summary
+    assert session.scalar(select(PendingImport)) is None
 
 
 def test_template_download_has_the_import_columns(app, world, login_as):
@@ -149,7 +164,7 @@ def test_template_download_has_the_import_columns(app, world, login_as):
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["milestones", "risks", "instructions"]
+    assert workbook.sheetnames == ["milestones", "risks", "instructions", "lists"]
     assert [c.value for c in workbook["milestones"][1]][:8] == HEADER.strip().split(",")
     risk_columns = "reference,risk,description,likelihood,impact,mitigation,mitigation_date"
     assert [c.value for c in workbook["risks"][1]][:7] == risk_columns.split(",")

@@ -58,12 +58,12 @@ def import_into(workstream_name, content, actor, programme):
     prepared = importer.prepare_import(
         db.session,
         actor,
-        filename="export.xlsx",
-        content=content,
+        importer.read_files("export.xlsx", content),
         workstream=None,
         workstream_name=workstream_name,
         programme=programme,
         programme_name=programme.name,
+        today=TODAY,
     )
     workstream = importer.apply_import(db.session, actor, prepared)
     db.session.commit()
@@ -126,7 +126,11 @@ def test_re_importing_an_export_into_its_own_workstream_changes_nothing(app, wor
     content = importer.export_plan(db.session, world.a.workstream, True, TODAY)
 
     prepared = importer.prepare_import(
-        db.session, world.a.lead, filename="export.xlsx", content=content, workstream=world.a.workstream
+        db.session,
+        world.a.lead,
+        importer.read_files("export.xlsx", content),
+        workstream=world.a.workstream,
+        today=TODAY,
     )
 
     assert not prepared.has_changes
@@ -138,7 +142,11 @@ def test_re_importing_an_export_into_its_own_workstream_changes_nothing(app, wor
 def test_an_export_without_risks_leaves_the_risks_alone(app, world):
     content = importer.export_plan(db.session, world.a.workstream, False, TODAY)
     prepared = importer.prepare_import(
-        db.session, world.a.lead, filename="export.xlsx", content=content, workstream=world.a.workstream
+        db.session,
+        world.a.lead,
+        importer.read_files("export.xlsx", content),
+        workstream=world.a.workstream,
+        today=TODAY,
     )
     assert not prepared.risks
     assert not prepared.has_changes

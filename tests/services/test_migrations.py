@@ -18,6 +18,8 @@ def demo_at(tmp_path, revision: str):
     schema taken back to that revision with the data in it."""
     app = create_app(TestConfig(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
     with app.app_context():
+        # The demo is loaded by today's models, then the database is taken back to an early revision (each
+        # downgrade keeps the rows) and upgraded again, as an old database is.
         upgrade(revision="heads")
         load_demo(db.session, "a-demo-password")
         db.session.commit()
@@ -31,6 +33,7 @@ def test_upgrade_from_the_first_revisions_keeps_the_demo_data(tmp_path):
     with demo_at(tmp_path, "0002_append_only"):
         before = (db.session.scalar(select(func.count(Milestone.id))), db.session.scalar(select(func.count(User.id))))
         db.session.remove()
+        downgrade(revision="0002_append_only")
         upgrade(revision="heads")
         after = (db.session.scalar(select(func.count(Milestone.id))), db.session.scalar(select(func.count(User.id))))
         assert before == after == (60, 6)
