@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from flask import g, url_for
-from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
 from sqlalchemy.exc import DatabaseError, DBAPIError
 
 from app import create_app
+from app.auth.sessions import SignedInClient
 from app.config import TestConfig
 from app.domain.proposals import Kind
 from app.extensions import db
@@ -152,7 +152,7 @@ if POSTGRES_URL:
         )
         assert roles["app"].username == config.DATABASE_APP_ROLE
         application = create_app(config)
-        application.test_client_class = FlaskLoginClient
+        application.test_client_class = SignedInClient
 
         # One app context serves every request here: forget the user each request signed in, as a server would.
         @application.before_request
