@@ -14,12 +14,11 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.domain.permissions import Role
-from app.domain.rag import MilestoneAssessment, WorkstreamAssessment
+from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, falls_due_soon
 from app.models import Milestone, Proposal, Report, User, Workstream
 from app.services.plan_view import load_plans
 from app.services.proposals_queue import DECIDABLE, decidable_params
 
-DUE_SOON_DAYS = 14
 DECISIONS_SHOWN = 10
 OWN_PROPOSALS_SHOWN = 10
 SIGNED_REPORTS_SHOWN = 10
@@ -170,12 +169,13 @@ def _assess(
     user_id = user.id  # once: ``user`` may be the request's proxy to the signed-in user
     for workstream, plan in zip(workstreams, load_plans(session, workstreams, today), strict=True):
         dashboard.workstreams.append(WorkstreamStatus(workstream, plan.assessment))
+        thresholds = workstream.programme.thresholds
         leads = workstream.id in lead_ws
         for row in plan.rows:
             milestone, assessment = row.milestone, row.assessment
             if not assessment.is_open:
                 continue
-            mine = milestone.owner_id == user_id and (milestone.current_due - today).days <= DUE_SOON_DAYS
+            mine = milestone.owner_id == user_id and falls_due_soon(milestone.current_due, today, thresholds)
             overdue = leads and assessment.overdue_days > 0
             if mine or overdue:
                 item = MilestoneItem(

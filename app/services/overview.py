@@ -125,7 +125,11 @@ def build_overview(
 
 
 def _last_signed_off(session: Session, workstream_ids: list[int], as_of: date) -> dict[int, Report]:
-    """Each workstream's latest signed-off report (by meeting date) signed off on or before ``as_of``."""
+    """Each workstream's latest signed-off report (by meeting date) signed off on or before ``as_of``.
+
+    Not a paper's "Previous RAG" (``previous_signed``, the paper before a given meeting): the overview's trend
+    compares today's computed RAG with the latest RAG a sponsor signed, so a paper signed for the coming board
+    counts from the day it is signed."""
     reports = session.scalars(
         select(Report)
         .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)

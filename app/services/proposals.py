@@ -31,7 +31,8 @@ from app.domain.evidence import (
     split_links,
 )
 from app.domain.permissions import Role
-from app.models import Evidence, Membership, Milestone, Proposal, User
+from app.domain.rag import falls_due_soon
+from app.models import Evidence, Membership, Milestone, Programme, Proposal, User, Workstream
 from app.models._base import utcnow
 from app.services import audit
 from app.services.notifications import app_path, notify, queue_email
@@ -39,7 +40,6 @@ from app.services.virus_scan import Scanner
 
 log = logging.getLogger(__name__)
 
-REMINDER_DUE_DAYS = 14
 DIGEST_WAITING_DAYS = 3
 
 
@@ -636,29 +636,31 @@ class ReminderRun:
 def send_reminders(session: Session, today: date, now: datetime) -> ReminderRun:
     """Queue the reminder emails a daily cron job sends.
 
-    Owners: one email listing their open milestones due within 14 days or overdue, with no completion waiting
-    for a decision. Deciders: a digest of proposals they may decide that have waited more than 3 days.
+    Owners: one email listing their open milestones due soon (within their programme's amber window) or overdue,
+    with no completion waiting for a decision. Deciders: a digest of proposals they may decide that have waited
+    more than 3 days.
     """
     pending_completion = (
         select(Proposal.id)
         .where(Proposal.milestone_id == Milestone.id, Proposal.kind == "completion", Proposal.state == "pending")
         .exists()
     )
-    milestones = session.scalars(
-        select(Milestone)
+    rows = session.execute(
+        select(Milestone, Programme)
+        .join(Workstream, Workstream.id == Milestone.workstream_id)
+        .join(Programme, Programme.id == Workstream.programme_id)
         .where(
             Milestone.removed.is_(False),
             Milestone.completed_on.is_(None),
             Milestone.owner_id.is_not(None),
-            func.coalesce(Milestone.revised_due, Milestone.due) <= today + timedelta(days=REMINDER_DUE_DAYS),
             ~pending_completion,
         )
         .options(joinedload(Milestone.owner))
         .order_by(func.coalesce(Milestone.revised_due, Milestone.due), Milestone.sort_key)
     ).all()
     by_owner: dict[int, list[Milestone]] = {}
-    for milestone in milestones:
-        if milestone.owner.active:
+    for milestone, programme in rows:
+        if milestone.owner.active and falls_due_soon(milestone.current_due, today, programme.thresholds):
             by_owner.setdefault(milestone.owner_id, []).append(milestone)
     for items in by_owner.values():
         owner = items[0].owner
@@ -667,7 +669,7 @@ def send_reminders(session: Session, today: date, now: datetime) -> ReminderRun:
             session,
             owner.email,
             f"{len(items)} milestone{'s' if len(items) != 1 else ''} due soon or overdue",
-            f"Hello {owner.name},\n\nThese milestones of yours are due within {REMINDER_DUE_DAYS} days or overdue. "
+            f"Hello {owner.name},\n\nThese milestones of yours are due soon or overdue. "
             "Propose completion with evidence, or ask for a revised date with the reason for delay.\n\n"
             + "\n".join(lines),
         )
