@@ -83,11 +83,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from app.domain.proposals import State as ProposalState
     from app.web.context import template_context
     from app.web.dates import plan_date
 
     app.context_processor(template_context)
     app.add_template_filter(plan_date, "plan_date")
+    app.add_template_global(lambda state: ProposalState(state).label, "proposal_state_label")
 
 
 @event.listens_for(Engine, "connect")

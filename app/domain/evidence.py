@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from app.domain import evidence_formats as formats
@@ -21,6 +22,16 @@ from app.domain.evidence_formats import Refused
 from app.domain.evidence_office import check_office
 
 FILES_FIELD = "files"
+
+
+class EvidenceKind(StrEnum):
+    """What a piece of evidence is: a file kept with its sha256, a link, or a note."""
+
+    FILE = "file"
+    LINK = "link"
+    NOTE = "note"
+
+
 LINKS_FIELD = "links"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_LINKS = 20  # links on one proposal, all its versions together

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.domain.permissions import Permission, Role, may_import_plan
-from app.domain.proposals import RECORDED_AT_IMPORT
+from app.domain.proposals import RECORDED_AT_IMPORT, Kind, State
 from app.domain.rag import assess_milestone
 from app.extensions import db
 from app.models import AuditEvent, Programme, Proposal, Section
@@ -63,10 +63,10 @@ def milestone(milestone_id: int):
         .options(joinedload(Proposal.proposed_by), joinedload(Proposal.decided_by))
         .order_by(Proposal.id.desc())
     ).all()
-    pending = frozenset(p.kind for p in proposals if p.state == "pending")
+    pending = frozenset(p.kind for p in proposals if p.state == State.PENDING)
     as_of = as_of_arg()
     assessment = assess_milestone(
-        milestone.facts(pending_completion="completion" in pending), as_of, workstream.programme.thresholds
+        milestone.facts(pending_completion=Kind.COMPLETION in pending), as_of, workstream.programme.thresholds
     )
     plan_row = MilestoneRow(milestone, assessment, pending)
     history = db.session.scalars(

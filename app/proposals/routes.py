@@ -67,7 +67,7 @@ def _uploads(field: str = "files") -> list[service.Upload]:
 
 def _may_decide(proposal: Proposal) -> bool:
     workstream_id = proposal.milestone.workstream_id
-    return proposal.state == "pending" and rules.may_decide(
+    return proposal.state == rules.State.PENDING and rules.may_decide(
         current_user.id,
         current_user.roles_in(workstream_id),
         proposal.proposed_by_id,
@@ -82,7 +82,7 @@ def new(milestone_id: int):
     if milestone.owner_id != current_user.id:
         abort(403)
     try:
-        kind = rules.parse_kind(request.values.get("kind") or "completion")
+        kind = rules.parse_kind(request.values.get("kind") or rules.Kind.COMPLETION)
     except DomainError:
         abort(400, description="kind must be completion, date_change or removal")
     form = ProposalForm()
@@ -152,7 +152,7 @@ def _detail_context(proposal: Proposal, **extra) -> dict:
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     workstream_id = proposal.milestone.workstream_id
-    is_proposer = proposal.proposed_by_id == current_user.id and proposal.state == "pending"
+    is_proposer = proposal.proposed_by_id == current_user.id and proposal.state == rules.State.PENDING
     context = {
         "proposal": proposal,
         "milestone": proposal.milestone,

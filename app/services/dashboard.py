@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.domain.permissions import Role
 from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, falls_due_soon
+from app.domain.reports import ReportState
 from app.models import Milestone, Proposal, Report, User, Workstream
 from app.services.plan_view import load_plans
 from app.services.proposals_queue import DECIDABLE, decidable_params
@@ -103,10 +104,13 @@ _RANKED_REPORTS = (
     .where(
         or_(
             and_(
-                Report.state == "awaiting_sign_off",
+                Report.state == ReportState.AWAITING_SIGN_OFF.value,
                 Report.workstream_id.in_(bindparam("sponsor_ws", expanding=True)),
             ),
-            and_(Report.state == "signed_off", Report.workstream_id.in_(bindparam("member_ws", expanding=True))),
+            and_(
+                Report.state == ReportState.SIGNED_OFF.value,
+                Report.workstream_id.in_(bindparam("member_ws", expanding=True)),
+            ),
         )
     )
     .subquery()
@@ -114,7 +118,7 @@ _RANKED_REPORTS = (
 _REPORTS = (
     select(Report)
     .join(_RANKED_REPORTS, _RANKED_REPORTS.c.id == Report.id)
-    .where(or_(Report.state == "awaiting_sign_off", _RANKED_REPORTS.c.rank <= SIGNED_REPORTS_SHOWN))
+    .where(or_(Report.state == ReportState.AWAITING_SIGN_OFF.value, _RANKED_REPORTS.c.rank <= SIGNED_REPORTS_SHOWN))
     .options(joinedload(Report.workstream), joinedload(Report.meeting))
 )
 
@@ -122,10 +126,10 @@ _REPORTS = (
 def _reports(session: Session, dashboard: Dashboard, sponsor_ws: list[int], member_ws: list[int]) -> None:
     found = session.scalars(_REPORTS, {"sponsor_ws": sponsor_ws, "member_ws": member_ws}).all()
     dashboard.reports_to_sign = sorted(
-        (r for r in found if r.state == "awaiting_sign_off"), key=lambda r: (r.submitted_at, r.id)
+        (r for r in found if r.state == ReportState.AWAITING_SIGN_OFF), key=lambda r: (r.submitted_at, r.id)
     )
     dashboard.signed_reports = sorted(
-        (r for r in found if r.state == "signed_off"), key=lambda r: (r.signed_off_at, r.id), reverse=True
+        (r for r in found if r.state == ReportState.SIGNED_OFF), key=lambda r: (r.signed_off_at, r.id), reverse=True
     )
 
 

@@ -9,7 +9,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from app.domain.proposals import Kind, State
 from app.domain.rag import MilestoneFacts, Rag, RiskFacts, WorkstreamAssessment, assess_workstream, score_trend
+from app.domain.reports import ReportState
 from app.domain.risk import Impact, Likelihood
 from app.models import BoardMeeting, Milestone, Programme, Proposal, Report, Risk, Workstream
 
@@ -78,7 +80,11 @@ def build_overview(
         session.scalars(
             select(Proposal.milestone_id)
             .join(Milestone, Proposal.milestone_id == Milestone.id)
-            .where(Milestone.workstream_id.in_(ids), Proposal.state == "pending", Proposal.kind == "completion")
+            .where(
+                Milestone.workstream_id.in_(ids),
+                Proposal.state == State.PENDING.value,
+                Proposal.kind == Kind.COMPLETION.value,
+            )
         )
     )
     milestones: dict[int, list[MilestoneFacts]] = {i: [] for i in ids}
@@ -133,7 +139,7 @@ def _last_signed_off(session: Session, workstream_ids: list[int], as_of: date) -
     reports = session.scalars(
         select(Report)
         .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)
-        .where(Report.workstream_id.in_(workstream_ids), Report.state == "signed_off")
+        .where(Report.workstream_id.in_(workstream_ids), Report.state == ReportState.SIGNED_OFF.value)
         .options(joinedload(Report.meeting))
         .order_by(BoardMeeting.date, Report.signed_off_at, Report.id)
     ).all()

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.plan import MilestoneDates, RiskScoring
+from app.domain.proposals import Kind, State
 from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, assess_workstream
 from app.models import Milestone, Proposal, Risk, Section, User, Workstream
 
@@ -79,7 +80,7 @@ _MILESTONE_COLUMNS = tuple(
 )
 _PENDING_KINDS = (
     select(func.aggregate_strings(Proposal.kind, ","))
-    .where(Proposal.milestone_id == _milestones.c.id, Proposal.state == "pending")
+    .where(Proposal.milestone_id == _milestones.c.id, Proposal.state == State.PENDING.value)
     .scalar_subquery()
 )
 # Complete by a completion recorded at import (approved without a decider's look at evidence).
@@ -87,8 +88,8 @@ _RECORDED_AT_IMPORT = (
     select(Proposal.id)
     .where(
         Proposal.milestone_id == _milestones.c.id,
-        Proposal.kind == "completion",
-        Proposal.state == "approved",
+        Proposal.kind == Kind.COMPLETION.value,
+        Proposal.state == State.APPROVED.value,
         Proposal.imported.is_(True),
     )
     .exists()
@@ -244,7 +245,7 @@ def _plan(
     milestones: list[tuple[PlanMilestone, frozenset[str], bool]],
     risks: list[PlanRisk],
 ) -> PlanView:
-    facts = [m.facts(pending_completion="completion" in kinds) for m, kinds, _ in milestones]
+    facts = [m.facts(pending_completion=Kind.COMPLETION in kinds) for m, kinds, _ in milestones]
     assessment = assess_workstream(facts, [r.facts() for r in risks], as_of, workstream.programme.thresholds)
     by_section = {s.id: SectionRows(s) for s in sections}
     for (milestone, kinds, imported), milestone_assessment in zip(milestones, assessment.milestones, strict=True):

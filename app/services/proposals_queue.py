@@ -4,6 +4,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain.permissions import Role
+from app.domain.proposals import State
 from app.extensions import db
 from app.models import Membership, Milestone, Proposal, User
 
@@ -13,7 +14,7 @@ from app.models import Membership, Milestone, Proposal, User
 # roles): pending; not one's own; in a workstream one leads, any; in one where one is sponsor but not lead, those a
 # lead of that workstream proposed.
 DECIDABLE = and_(
-    Proposal.state == "pending",
+    Proposal.state == State.PENDING.value,
     Proposal.proposed_by_id != bindparam("user_id"),
     or_(
         Milestone.workstream_id.in_(bindparam("lead_ws", expanding=True)),

@@ -496,7 +496,12 @@ def withdraw_report(session: Session, actor: User, report: Report) -> None:
     target = _check(ReportAction.WITHDRAW, report, actor)
     _move(session, report, ReportAction.WITHDRAW, _back_to_draft(session, report, target))
     audit.record(
-        session, actor, "report.withdrawn", report, before={"state": "awaiting_sign_off"}, after={"state": target.value}
+        session,
+        actor,
+        "report.withdrawn",
+        report,
+        before={"state": ReportState.AWAITING_SIGN_OFF.value},
+        after={"state": target.value},
     )
     _tell(session, _people(report, Role.SPONSOR), report, f"was withdrawn by {actor.name}")
 
@@ -532,7 +537,7 @@ def return_report(session: Session, actor: User, report: Report, comments: str) 
         "report.returned",
         report,
         summary="Returned with comments",
-        before={"state": "awaiting_sign_off"},
+        before={"state": ReportState.AWAITING_SIGN_OFF.value},
         after={"state": target.value, "comments": comments},
     )
     _tell(session, _report_leads(report), report, f"was returned by {actor.name}: {comments}")
@@ -575,7 +580,7 @@ def sign_off_report(
         "report.signed_off",
         report,
         summary=f"Signed off snapshot {snapshot.sequence} (sha256 {snapshot.sha256})",
-        before={"state": "awaiting_sign_off"},
+        before={"state": ReportState.AWAITING_SIGN_OFF.value},
         after={"state": target.value, "snapshot_id": snapshot.id, "sha256": snapshot.sha256},
     )
     session.flush()
