@@ -9,11 +9,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from app.domain.proposals import Kind, State
-from app.domain.rag import MilestoneFacts, Rag, RiskFacts, WorkstreamAssessment, assess_workstream, score_trend
+from app.domain.rag import Rag, WorkstreamAssessment, score_trend
 from app.domain.reports import ReportState
-from app.domain.risk import Impact, Likelihood
-from app.models import BoardMeeting, Milestone, Programme, Proposal, Report, Risk, Workstream
+from app.models import BoardMeeting, Programme, Report, Workstream
+from app.services.plan_view import load_plans
 
 TREND_LABELS = {
     "new": "No signed-off report yet",
@@ -62,9 +61,9 @@ def build_overview(
     """Assess every workstream (or only ``workstream_ids``, of one programme if given) as at ``as_of``, grouped by
     programme in name order.
 
-    Five queries whatever the number of workstreams, milestones or risks: workstreams with their programmes,
-    milestone facts, pending completions, risk facts and signed-off reports. Raises DomainError if a programme's
-    thresholds are invalid.
+    Four queries whatever the number of workstreams, milestones or risks: workstreams with their programmes, their
+    plans as the plan read model reads them (``load_plans``: milestones and risks) and signed-off reports. Raises
+    DomainError if a programme's thresholds are invalid.
     """
     query = select(Workstream).options(joinedload(Workstream.programme)).join(Workstream.programme)
     if workstream_ids is not None:
@@ -76,57 +75,12 @@ def build_overview(
     if not ids:
         return []
 
-    pending = set(
-        session.scalars(
-            select(Proposal.milestone_id)
-            .join(Milestone, Proposal.milestone_id == Milestone.id)
-            .where(
-                Milestone.workstream_id.in_(ids),
-                Proposal.state == State.PENDING.value,
-                Proposal.kind == Kind.COMPLETION.value,
-            )
-        )
-    )
-    milestones: dict[int, list[MilestoneFacts]] = {i: [] for i in ids}
-    for row in session.execute(
-        select(
-            Milestone.id,
-            Milestone.workstream_id,
-            Milestone.reference,
-            Milestone.due,
-            Milestone.revised_due,
-            Milestone.completed_on,
-            Milestone.removed,
-        ).where(Milestone.workstream_id.in_(ids))
-    ):
-        milestones[row.workstream_id].append(
-            MilestoneFacts(
-                reference=row.reference,
-                due=row.due,
-                revised_due=row.revised_due,
-                completed_on=row.completed_on,
-                removed=row.removed,
-                pending_completion=row.id in pending,
-            )
-        )
-    risks: dict[int, list[RiskFacts]] = {i: [] for i in ids}
-    for row in session.execute(
-        select(Risk.workstream_id, Risk.reference, Risk.likelihood, Risk.impact, Risk.closed).where(
-            Risk.workstream_id.in_(ids)
-        )
-    ):
-        risks[row.workstream_id].append(
-            RiskFacts(row.reference, Likelihood(row.likelihood), Impact(row.impact), row.closed)
-        )
     last_signed_off = _last_signed_off(session, ids, as_of)
 
     programmes: dict[int, ProgrammeOverview] = {}
-    for workstream in workstreams:
-        assessment = assess_workstream(
-            milestones[workstream.id], risks[workstream.id], as_of, workstream.programme.thresholds
-        )
+    for workstream, plan in zip(workstreams, load_plans(session, workstreams, as_of), strict=True):
         overview = programmes.setdefault(workstream.programme_id, ProgrammeOverview(workstream.programme))
-        overview.rows.append(WorkstreamOverview(workstream, assessment, last_signed_off.get(workstream.id)))
+        overview.rows.append(WorkstreamOverview(workstream, plan.assessment, last_signed_off.get(workstream.id)))
     return list(programmes.values())
 
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.domain.plan import MilestoneDates, RiskScoring
 from app.domain.proposals import Kind, State
-from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, assess_workstream
-from app.models import Milestone, Proposal, Risk, Section, User, Workstream
+from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, assess_milestone, assess_workstream
+from app.models import AuditEvent, Milestone, Proposal, Risk, Section, User, Workstream
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,3 +251,38 @@ def _plan(
     for (milestone, kinds, imported), milestone_assessment in zip(milestones, assessment.milestones, strict=True):
         by_section[milestone.section_id].rows.append(MilestoneRow(milestone, milestone_assessment, kinds, imported))
     return PlanView(workstream, as_of, list(by_section.values()), risks, assessment)
+
+
+@dataclass
+class MilestonePage:
+    """One milestone as its page shows it: its RAG row as at a date, its proposals (newest first, with who made and
+    decided them) and its history (newest first, with who did each thing)."""
+
+    row: MilestoneRow
+    proposals: list[Proposal]
+    history: list[AuditEvent]
+
+
+def load_milestone_page(session: Session, milestone: Milestone, as_of: date) -> MilestonePage:
+    """The milestone's page: its assessment by the RAG rules with its programme's thresholds, its proposals and its
+    history, in two queries."""
+    proposals = list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.milestone_id == milestone.id)
+            .options(joinedload(Proposal.proposed_by), joinedload(Proposal.decided_by))
+            .order_by(Proposal.id.desc())
+        )
+    )
+    pending = frozenset(p.kind for p in proposals if p.state == State.PENDING)
+    thresholds = milestone.section.workstream.programme.thresholds
+    assessment = assess_milestone(milestone.facts(pending_completion=Kind.COMPLETION in pending), as_of, thresholds)
+    history = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.milestone_id == milestone.id)
+            .options(joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
+    )
+    return MilestonePage(MilestoneRow(milestone, assessment, pending), proposals, history)
