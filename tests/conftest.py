@@ -193,3 +193,28 @@ def world(app):
     from tests.world import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def work_off(app):
+    """``work_off()`` runs every job waiting (``work_off(["packs"])``: on those queues only), as a worker would."""
+    from app import jobs
+
+    def run(queues: list[str] | None = None) -> None:
+        jobs.backend(app).work_off(app, queues)
+
+    return run
+
+
+@pytest.fixture
+def fetch_board_pack(work_off):
+    """``fetch_board_pack(client, meeting_id)``: ask for the meeting's pack PDF, let its job draw it, download it."""
+    from flask import url_for
+
+    def fetch(client, meeting_id: int):
+        asked = client.post(url_for("reports.board_pack", meeting_id=meeting_id))
+        assert asked.status_code == 303, asked.status_code
+        work_off(["packs"])
+        return client.get(url_for("reports.board_pack_pdf", meeting_id=meeting_id))
+
+    return fetch
