@@ -23,7 +23,7 @@ from typing import Any
 
 import procrastinate
 from flask import Flask, current_app
-from procrastinate import exceptions, manager, testing
+from procrastinate import exceptions, manager, periodic, testing
 from procrastinate import worker as worker_module
 from sqlalchemy import bindparam, event, text
 from sqlalchemy.engine import make_url
@@ -140,14 +140,19 @@ class Queue:
     def work_off(self, app: Flask, queues: list[str] | None = None) -> None:
         """Run every job due now (on ``queues``, else all), here, then return (the tests; the worker command runs
         them as they come)."""
-        with queue.replace_connector(self.connector()):
-            queue.run_worker(
-                queues=queues,
-                wait=False,
-                install_signal_handlers=False,
-                listen_notify=False,
-                additional_context={"flask_app": app},
-            )
+        # Without the scheduled jobs: only what is waiting now runs.
+        scheduled, queue.periodic_registry = queue.periodic_registry, periodic.PeriodicRegistry()
+        try:
+            with queue.replace_connector(self.connector()):
+                queue.run_worker(
+                    queues=queues,
+                    wait=False,
+                    install_signal_handlers=False,
+                    listen_notify=False,
+                    additional_context={"flask_app": app},
+                )
+        finally:
+            queue.periodic_registry = scheduled
 
     def start_in_process(self, app: Flask, *, scheduled: bool) -> None:
         """Nothing to start: another process works this queue."""

@@ -1,5 +1,5 @@
 """Logs: one line per record, JSON in production (``LOG_FORMAT=json``), each carrying the request id of the request
-it belongs to, or of the request that queued the job it belongs to (with the job's id and task).
+it belongs to, or of the request that queued the job it belongs to (and the job, ``queued_job``: ``task[id]``).
 
 The request id is the ``X-Request-ID`` a trusted proxy sent (letters, digits, ``.``, ``_``, ``-``; 64 at most), or
 a new one; the response sends it back, so a person can quote it and it can be found in every server's log."""
@@ -17,7 +17,7 @@ JOB: ContextVar[tuple[int, str] | None] = ContextVar("job", default=None)
 HEADER = "X-Request-ID"
 _GIVEN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
-JSON_FIELDS = ("asctime", "levelname", "name", "message", "request_id", "job_id", "task")
+JSON_FIELDS = ("asctime", "levelname", "name", "message", "request_id", "queued_job")
 
 
 def current_request_id() -> str | None:
@@ -31,14 +31,19 @@ def request_id_from(header: str | None) -> str:
     return uuid.uuid4().hex
 
 
-class _Context(logging.Filter):
-    """Adds the request id (and the job, in a job) to every record."""
+_make_record = logging.getLogRecordFactory()
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = REQUEST_ID.get() or "-"
-        job = JOB.get()
-        record.job_id, record.task = job if job else (None, None)
-        return True
+
+def _record_with_context(*args, **kwargs) -> logging.LogRecord:
+    """Every record carries the request id (and the job, in a job), whichever handler writes it."""
+    record = _make_record(*args, **kwargs)
+    record.request_id = REQUEST_ID.get() or "-"
+    job = JOB.get()
+    record.queued_job = f"{job[1]}[{job[0]}]" if job else None
+    return record
+
+
+logging.setLogRecordFactory(_record_with_context)
 
 
 def configure_logging(log_format: str) -> None:
@@ -48,7 +53,6 @@ def configure_logging(log_format: str) -> None:
         root.removeHandler(handler)
     handler = logging.StreamHandler()
     handler.highlight = True
-    handler.addFilter(_Context())
     if log_format == "json":
         handler.setFormatter(
             JsonFormatter(list(JSON_FIELDS), rename_fields={"asctime": "time", "levelname": "level", "name": "logger"})
