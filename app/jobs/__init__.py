@@ -89,9 +89,11 @@ def _run(context, name: str, func, kwargs: dict, strategy, on_give_up) -> None:
     try:
         with app.app_context():
             try:
+                log.info("job %s started (try %s)", name, context.job.attempts + 1)
                 func(**kwargs)
                 db.session.commit()
                 outcome = "succeeded"
+                log.info("job %s done in %.2f s", name, time.perf_counter() - started)
             except Exception as error:
                 db.session.rollback()
                 last = strategy.get_retry_decision(exception=error, job=context.job) is None
