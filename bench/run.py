@@ -97,12 +97,7 @@ class Server:
         return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) * 1000 / CLOCK_TICKS
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process, timeout=20)
 
 
 def start_server(name: str, app: str, env: dict, workers: int, config: Path) -> Server:
@@ -131,17 +126,23 @@ def start_server(name: str, app: str, env: dict, workers: int, config: Path) -> 
     raise RuntimeError(f"{name} server did not start; see {log}")
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM (a graceful stop), then SIGKILL if it has not stopped within ``timeout`` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 @dataclass
 class Worker:
     process: subprocess.Popen
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
 
 
 def start_worker(env: dict) -> Worker:

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import KeptExport, PreparedPack
+from bench.run import stop_process
 from tests.factories import PASSWORD
 from tests.reports.conftest import demo  # noqa: F401  (the demo fixture)
 
@@ -51,13 +51,7 @@ class Process:
     port: int | None = None
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def json_lines(self) -> list[dict]:
         lines = []
