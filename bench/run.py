@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from bench.client import HOST, USER_AGENT, Answer, Post, Session, fetch, post_each, sign_in
+from bench.client import _CSRF, HOST, USER_AGENT, Answer, Post, Session, _session_cookie, fetch, post_each, sign_in
 from bench.seed import DATA_DIR, Manifest, Spec, default_database_url, seed_database
 from bench.targets import CEILINGS, EXPORT, JOB, PAGE, POST, TARGETS, TWO_SERVERS, Target
 
@@ -534,6 +534,13 @@ class Bench:
         first time every paper is drawn, then the pack is forgotten and asked for again with the papers kept."""
         page, pdf = result.path, result.path + ".pdf"
         answered = []
+        # Signing in starts a clean session: the pack's page puts the CSRF token its button needs into it.
+        shown = fetch(self.highlight.port, "GET", page, session.cookie)
+        token = _CSRF.search(shown.body)
+        if shown.status != 200 or not token:
+            result.note = f"the pack's page answered {shown.status}"
+            return
+        session = Session(_session_cookie(shown, session.cookie), token.group(1).decode())
         for repeat in range(self.options.repeats):
             if repeat:
                 with self.engine.begin() as conn:
