@@ -131,6 +131,17 @@ class Config:
     REMINDER_DAYS_OWNERS = int(os.environ.get("REMINDER_DAYS_OWNERS", 10))
     REMINDER_DAYS_LEAD = int(os.environ.get("REMINDER_DAYS_LEAD", 5))
     REMINDER_DAYS_SPONSOR = int(os.environ.get("REMINDER_DAYS_SPONSOR", 2))
+    # Background jobs: "database" (procrastinate's tables in PostgreSQL, worked by `flask worker`) or "in-process"
+    # (in the serving process's memory, worked by a thread of it); empty: "database" on PostgreSQL, else in-process.
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "")
+    # The worker's own connections to the queue (job rows, notifications); the jobs' work uses the app's pool.
+    WORKER_POOL = int(os.environ.get("WORKER_POOL", 3))
+    # host:port the worker command serves its Prometheus metrics on (an internal address); empty: not served.
+    WORKER_METRICS_BIND = os.environ.get("WORKER_METRICS_BIND", "")
+    # The bearer token a Prometheus scraper sends to /metrics; empty: /metrics is off (404).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # "json" (one JSON object a line, for a log collector) or "text"; production defaults to JSON.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
     def __init__(self, instance_dir: Path | None = None):
         instance_dir = instance_dir or Path(os.environ.get("HIGHLIGHT_INSTANCE", INSTANCE_DIR))
@@ -140,9 +151,16 @@ class Config:
         migration_url = os.environ.get("MIGRATION_DATABASE_URL")
         self.MIGRATION_DATABASE_URI = _with_driver(migration_url) if migration_url else None
         self.DATABASE_APP_ROLE = app_role(self.SQLALCHEMY_DATABASE_URI, self.MIGRATION_DATABASE_URI)
-        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key(instance_dir)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._local_secret_key(instance_dir)
         self.MAX_CONTENT_LENGTH = self.EVIDENCE_MAX_BYTES * 5 + 1024 * 1024
         self.check()
+
+    def _local_secret_key(self, instance_dir: Path) -> str:
+        """The key kept in the instance folder: for the embedded database only. Servers sharing a PostgreSQL
+        database must share the key too (every one checks the others' session cookies), so it is set for all."""
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            raise RuntimeError("SECRET_KEY must be set when the database is PostgreSQL: every server signs with it")
+        return _embedded_secret_key(instance_dir)
 
     @property
     def PERMANENT_SESSION_LIFETIME(self) -> timedelta:  # upper case: Flask reads only upper-case names
@@ -162,6 +180,12 @@ class Config:
                 raise RuntimeError(f"{name} must read like '5 per 15 minutes', not {getattr(self, name)!r}") from error
         if self.TRUSTED_PROXIES < 0:
             raise RuntimeError("TRUSTED_PROXIES must be 0 or more")
+        if self.JOB_QUEUE not in ("", "database", "in-process"):
+            raise RuntimeError(f"JOB_QUEUE must be database or in-process, not {self.JOB_QUEUE!r}")
+        if self.JOB_QUEUE == "database" and not self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            raise RuntimeError("JOB_QUEUE=database needs PostgreSQL (DATABASE_URL): SQLite keeps jobs in-process")
+        if self.LOG_FORMAT not in ("json", "text"):
+            raise RuntimeError(f"LOG_FORMAT must be json or text, not {self.LOG_FORMAT!r}")
         if self.REPORT_TEMPLATE_DOCX and not Path(self.REPORT_TEMPLATE_DOCX).is_file():
             raise RuntimeError(f"REPORT_TEMPLATE_DOCX names {self.REPORT_TEMPLATE_DOCX}, which is not a file")
 
@@ -171,6 +195,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     def __init__(self, instance_dir: Path | None = None):
         key = os.environ.get("SECRET_KEY", "")

@@ -183,3 +183,16 @@ def new_meeting():
         if saved is not None:
             return saved
     return render_template("admin/meeting_form.html", form=form)
+
+
+@bp.route("/jobs")
+@permission_required(Permission.ADMINISTER)
+def jobs():
+    """The background jobs queued, running and failed, newest first, whichever server or worker has them."""
+    from app import jobs as job_queue
+    from app.domain.jobs import JOB_STATE_LABELS, LISTED_JOB_STATES
+
+    backend = job_queue.backend()
+    listed = backend.jobs(db.session)
+    groups = [(JOB_STATE_LABELS[state], [j for j in listed if j.state == state]) for state in LISTED_JOB_STATES]
+    return render_template("admin/jobs.html", groups=groups, kind=backend.kind)

@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent, Notification, OutboxEmail
 from app.models.imports import PendingImport
+from app.models.jobs import PreparedPack, ScheduledRun
 from app.models.plan import Milestone, Programme, Section, Workstream
 from app.models.proposal import Evidence, Proposal
 from app.models.rate_limit import RateLimitCounter
@@ -20,12 +21,14 @@ __all__ = [
     "Notification",
     "OutboxEmail",
     "PendingImport",
+    "PreparedPack",
     "Programme",
     "Proposal",
     "RateLimitCounter",
     "Report",
     "ReportSnapshot",
     "Risk",
+    "ScheduledRun",
     "Section",
     "SectionNarrative",
     "User",

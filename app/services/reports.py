@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import jobs
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Role
 from app.domain.rag import Rag
@@ -38,6 +39,7 @@ from app.domain.reports import (
     reminders_due,
     transition,
 )
+from app.jobs.tasks import render_signed_paper
 from app.models import (
     AuditEvent,
     BoardMeeting,
@@ -585,6 +587,7 @@ def sign_off_report(
     )
     session.flush()
     _tell(session, _report_leads(report), report, f"was signed off by {actor.name}")
+    jobs.defer(session, render_signed_paper, report_id=report.id)
     return snapshot
 
 
@@ -633,6 +636,15 @@ class Reminder:
     meeting: BoardMeeting
     workstream: Workstream
     text: str
+
+
+def reminder_days(config) -> ReminderDays:
+    """The days before a meeting each reminder goes, from the settings (REMINDER_DAYS_*)."""
+    return ReminderDays(
+        owners=int(config.get("REMINDER_DAYS_OWNERS", 10)),
+        lead=int(config.get("REMINDER_DAYS_LEAD", 5)),
+        sponsor=int(config.get("REMINDER_DAYS_SPONSOR", 2)),
+    )
 
 
 def send_meeting_reminders(

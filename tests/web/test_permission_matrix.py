@@ -47,8 +47,10 @@ EXPECTED: dict[str, set[str]] = {
     "admin.thresholds": {ADMIN},
     "admin.new_workstream": {ADMIN},
     "admin.new_meeting": {ADMIN},
+    "admin.jobs": {ADMIN},
 }
-PUBLIC = {"auth.login", "dashboard.health", "static"}
+# Open to all, or for machines with a bearer token (tests/ops): not signed-in people's routes.
+PUBLIC = {"auth.login", "dashboard.health", "static", "ops.healthz", "ops.readyz", "ops.metrics"}
 
 for _module in sorted(Path(__file__).resolve().parent.parent.glob("*/route_expectations.py")):
     EXPECTED.update(importlib.import_module(f"tests.{_module.parent.name}.route_expectations").EXPECTED)
