@@ -31,7 +31,18 @@ def test_public_routes_are_only_sign_in_and_health(app):
         for rule in app.url_map.iter_rules()
         if getattr(app.view_functions.get(rule.endpoint), "required_permission", None) == PUBLIC
     )
-    assert public == ["auth.login", "dashboard.health"]
+    # Signing in and the steps before it (a second factor, single sign-on, links sent by email): nothing else.
+    assert public == [
+        "auth.accept_invitation",
+        "auth.forgot_password",
+        "auth.login",
+        "auth.reset_password",
+        "auth.second_factor",
+        "auth.set_up_second_factor",
+        "auth.sso_callback",
+        "auth.sso_start",
+        "dashboard.health",
+    ]
 
 
 def test_url_paths_are_kebab_case(app):

@@ -17,9 +17,8 @@ def _next_url() -> str:
 
 def _too_many(form, field: str, refused: throttle.TooManyTries, template: str, **context):
     minutes = -(-refused.retry_after // 60)
-    form[field].errors = [
-        f"Too many tries for this account. Try again in {minutes} minute{'s' if minutes != 1 else ''}"
-    ]
+    what = "to sign in with this email address" if field == "email" else "at a code for this account"
+    form[field].errors = [f"Too many tries {what}. Try again in {minutes} minute{'s' if minutes != 1 else ''}"]
     return render_template(template, form=form, **context), 429, {"Retry-After": str(refused.retry_after)}
 
 

@@ -48,7 +48,18 @@ EXPECTED: dict[str, set[str]] = {
     "admin.new_workstream": {ADMIN},
     "admin.new_meeting": {ADMIN},
 }
-PUBLIC = {"auth.login", "dashboard.health", "static"}
+PUBLIC = {
+    "auth.login",
+    "auth.second_factor",
+    "auth.set_up_second_factor",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.accept_invitation",
+    "auth.sso_start",
+    "auth.sso_callback",
+    "dashboard.health",
+    "static",
+}
 
 for _module in sorted(Path(__file__).resolve().parent.parent.glob("*/route_expectations.py")):
     EXPECTED.update(importlib.import_module(f"tests.{_module.parent.name}.route_expectations").EXPECTED)
