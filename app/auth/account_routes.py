@@ -46,10 +46,11 @@ def change_password():
     if not _password_sign_in() or not current_user.has_password:
         abort(404)
     form = ChangePasswordForm()
+    user = current_user._get_current_object()  # the model itself: the audit trail names its type
     if form.validate_on_submit():
         try:
-            throttle.count_try(current_user.email)
-            users.change_password(db.session, current_user, form.current_password.data, form.password.data)
+            throttle.count_try(user.email)
+            users.change_password(db.session, user, form.current_password.data, form.password.data)
         except throttle.TooManyTries:
             form.current_password.errors = ["Too many tries for this account. Try again later"]
         except DomainError as error:
@@ -61,7 +62,6 @@ def change_password():
         else:
             db.session.commit()
             # The new password ended every session, this one too: it goes on, on this browser only.
-            user = current_user._get_current_object()
             throttle.forget_tries(user.email)
             sessions.start(user, method=sessions.method(), second_factor_at=sessions.second_factor_at())
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
