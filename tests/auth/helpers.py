@@ -22,3 +22,18 @@ def link_in(mail: OutboxEmail) -> str:
 
 def code_for(secret: str, at: float) -> str:
     return pyotp.TOTP(secret).at(at)
+
+
+def give_second_factor(user) -> str:
+    """Give ``user`` an authenticator app (as if set up); returns its secret."""
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    return user.totp_secret
+
+
+def make_stale(client, hours: float = 13) -> None:
+    """Move this signed-in client's last second factor ``hours`` into the past."""
+    from app.auth import sessions
+
+    with client.session_transaction() as store:
+        store[sessions.SECOND_FACTOR_AT] = int(sessions.clock() - hours * 3600)
