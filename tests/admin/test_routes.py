@@ -25,9 +25,7 @@ def test_the_invitation_form_asks_for_no_password(login_as, world):
 
 
 def test_taken_email_is_refused_naming_the_field(login_as, world):
-    response = login_as(world.admin).post(
-        url_for("admin.new_user"), data={"name": "Dup", "email": world.a.lead.email}
-    )
+    response = login_as(world.admin).post(url_for("admin.new_user"), data={"name": "Dup", "email": world.a.lead.email})
     page = parse(response)
     assert "already exists" in page.select_one(".govuk-error-summary").get_text()
     assert page.select_one(".govuk-error-summary a")["href"] == "#email"
