@@ -147,7 +147,7 @@ def verify_id_token(token: dict, *, keys, issuer: str, client_id: str, nonce: st
     try:
         claims.validate(now=now, leeway=LEEWAY_SECONDS)
     except JoseError as error:
-        raise SignInFailed(f"ID token refused: {error}") from error
+        raise SignInFailed(f"ID token refused ({getattr(error, 'claim', 'claims')}): {error}") from error
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:
         raise SignInFailed("ID token has no subject")
     return dict(claims)
