@@ -247,3 +247,28 @@ def test_password_sign_in_can_be_turned_off(app, client):
         client.post(url_for("auth.login"), data={"email": "priya@example.org", "password": PASSWORD}).status_code == 404
     )
     assert client.get(url_for("auth.forgot_password")).status_code == 404
+
+
+def test_an_action_after_twelve_hours_asks_the_provider_to_sign_the_person_in_again(app, client, provider, world):
+    from tests.auth.helpers import make_stale
+
+    lead, proposal = world.a.lead, world.a.proposal
+    lead.oidc_issuer, lead.oidc_subject = provider.issuer, "sub-lead"
+    db.session.commit()
+    provider.set_user("sub-lead", **_claims(lead.email))
+    assert _sign_in(client, provider, "sub-lead")[0].status_code == 303
+    make_stale(client)
+
+    decide = url_for("proposals.decide", proposal_id=proposal.id)
+    asked = client.post(decide, data={"decision": "approve", "reason": "Seen the minutes", "version": proposal.version})
+    again = client.get(asked.headers["Location"])
+    assert again.headers["Location"].startswith(url_for("auth.sso_start"))
+    to_provider = client.get(again.headers["Location"]).headers["Location"]
+    query = parse_qs(urlsplit(to_provider).query)
+    assert query["prompt"] == ["login"] and query["max_age"] == ["0"]
+    back = urlsplit(provider.authorize(to_provider, "sub-lead"))
+    returned = client.get(f"{back.path}?{back.query}")
+    detail = url_for("proposals.detail", proposal_id=proposal.id)
+    assert returned.headers["Location"] == detail
+    assert parse(client.get(detail)).select_one("textarea[name=reason]").get_text() == "Seen the minutes"
+    assert client.post(decide, data={"decision": "approve", "version": proposal.version}).status_code == 303
