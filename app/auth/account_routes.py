@@ -118,7 +118,7 @@ def forgot_password():
     return render_template("auth/check_email.html", email=form.email.data)
 
 
-def _link_page(purpose: LinkPurpose, token: str, template: str):
+def _link_page(purpose: LinkPurpose, token: str):
     if not _password_sign_in():
         abort(404)
     try:
@@ -139,18 +139,18 @@ def _link_page(purpose: LinkPurpose, token: str, template: str):
             db.session.commit()
             flash("Your password has been saved", "success")
             return flow.after_password(user, url_for("dashboard.index"))
-    return render_template(template, form=form, person=link.user, email=link.user.email)
+    return render_template("auth/new_password.html", form=form, person=link.user, purpose=purpose.value)
 
 
 @bp.route("/invitation/<string:token>", methods=["GET", "POST"])
 @public
 @limiter.limit(throttle.address_limit, methods=["POST"])
 def accept_invitation(token: str):
-    return _link_page(LinkPurpose.INVITATION, token, "auth/accept_invitation.html")
+    return _link_page(LinkPurpose.INVITATION, token)
 
 
 @bp.route("/reset-password/<string:token>", methods=["GET", "POST"])
 @public
 @limiter.limit(throttle.address_limit, methods=["POST"])
 def reset_password(token: str):
-    return _link_page(LinkPurpose.RESET, token, "auth/reset_password.html")
+    return _link_page(LinkPurpose.RESET, token)

@@ -53,25 +53,22 @@ def _new_password_field(label: str = "New password") -> PasswordField:
     )
 
 
-class SecondFactorForm(FlaskForm):
-    code = StringField(
+def _code_field() -> StringField:
+    return StringField(
         "Code",
         description="The 6-digit code your authenticator app shows, or one of your recovery codes",
         widget=GovTextInput(),
         validators=[InputRequired(message="Enter the code from your authenticator app"), PlainText(CODE)],
     )
-    remember = BooleanField("Do not ask again on this browser for 30 days", widget=GovCheckboxInput())
-    submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class ConfirmSecondFactorForm(FlaskForm):
-    code = StringField(
-        "Code",
-        description="The 6-digit code your authenticator app shows, or one of your recovery codes",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the code from your authenticator app"), PlainText(CODE)],
-    )
+    code = _code_field()
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SecondFactorForm(ConfirmSecondFactorForm):
+    remember = BooleanField("Do not ask again on this browser for 30 days", widget=GovCheckboxInput())
 
 
 class SetUpForm(FlaskForm):

@@ -22,6 +22,28 @@ def _too_many(form, field: str, refused: throttle.TooManyTries, template: str, *
     return render_template(template, form=form, **context), 429, {"Retry-After": str(refused.retry_after)}
 
 
+def _check_code(form, user, template: str):
+    """Check the code typed into ``form`` for ``user`` (throttled per account, every failure logged):
+    ("totp" or "recovery_code", None) when it is right, (None, the answer to give) when not."""
+    try:
+        throttle.count_try(user.email, throttle.SECOND_FACTOR)
+    except throttle.TooManyTries as refused:
+        flow.log("second_factor.failed", user, reason="too many tries")
+        db.session.commit()
+        return None, _too_many(form, "code", refused, template)
+    used = second_factor.verify(db.session, user, form.code.data)
+    if used is None:
+        flow.log("second_factor.failed", user, reason="code not right")
+        db.session.commit()
+        form.code.errors = ["Enter the code your authenticator app shows now, or an unused recovery code"]
+        return None, (render_template(template, form=form), 401)
+    throttle.forget_tries(user.email, throttle.SECOND_FACTOR)
+    if used == "recovery_code":
+        left = second_factor.recovery_codes_left(db.session, user)
+        flow.log("second_factor.recovery_code_used", user, actor=user, codes_left=left)
+    return used, None
+
+
 def _login_page(form: SignInForm | None, status: int = 200):
     return render_template(
         "auth/login.html",
@@ -77,26 +99,9 @@ def second_factor_step():
     form = SecondFactorForm()
     if not form.validate_on_submit():
         return render_template("auth/second_factor.html", form=form)
-    try:
-        throttle.count_try(user.email, throttle.SECOND_FACTOR)
-    except throttle.TooManyTries as refused:
-        flow.log("second_factor.failed", user, reason="too many tries")
-        db.session.commit()
-        return _too_many(form, "code", refused, "auth/second_factor.html")
-    used = second_factor.verify(db.session, user, form.code.data)
-    if used is None:
-        flow.log("second_factor.failed", user, reason="code not right")
-        db.session.commit()
-        form.code.errors = ["Enter the code your authenticator app shows now, or an unused recovery code"]
-        return render_template("auth/second_factor.html", form=form), 401
-    throttle.forget_tries(user.email, throttle.SECOND_FACTOR)
-    if used == "recovery_code":
-        flow.log(
-            "second_factor.recovery_code_used",
-            user,
-            actor=user,
-            left=second_factor.recovery_codes_left(db.session, user),
-        )
+    used, refused = _check_code(form, user, "auth/second_factor.html")
+    if refused is not None:
+        return refused
     return flow.complete(
         user,
         hold["next"],
@@ -169,17 +174,9 @@ def confirm_second_factor():
     form = ConfirmSecondFactorForm()
     if not form.validate_on_submit():
         return render_template("auth/confirm_second_factor.html", form=form)
-    try:
-        throttle.count_try(current_user.email, throttle.SECOND_FACTOR)
-    except throttle.TooManyTries as refused:
-        return _too_many(form, "code", refused, "auth/confirm_second_factor.html")
-    used = second_factor.verify(db.session, current_user, form.code.data)
-    if used is None:
-        flow.log("second_factor.failed", current_user, reason="code not right (for an action)")
-        db.session.commit()
-        form.code.errors = ["Enter the code your authenticator app shows now, or an unused recovery code"]
-        return render_template("auth/confirm_second_factor.html", form=form), 401
-    throttle.forget_tries(current_user.email, throttle.SECOND_FACTOR)
+    used, refused = _check_code(form, current_user, "auth/confirm_second_factor.html")
+    if refused is not None:
+        return refused
     flow.log("second_factor.confirmed", current_user, actor=current_user, second_factor=used)
     db.session.commit()
     sessions.confirm_second_factor()
