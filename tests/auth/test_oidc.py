@@ -272,3 +272,16 @@ def test_an_action_after_twelve_hours_asks_the_provider_to_sign_the_person_in_ag
     assert returned.headers["Location"] == detail
     assert parse(client.get(detail)).select_one("textarea[name=reason]").get_text() == "Seen the minutes"
     assert client.post(decide, data={"decision": "approve", "version": proposal.version}).status_code == 303
+
+
+def test_with_passwords_off_an_invitation_says_to_sign_in_with_the_provider(app, login_as, world):
+    from app.models import AccountToken, OutboxEmail
+
+    app.config["PASSWORD_SIGN_IN"] = False
+    response = login_as(world.admin).post(
+        url_for("admin.new_user"), data={"name": "New Person", "email": "new@example.org"}
+    )
+    assert response.status_code == 303
+    body = db.session.scalar(select(OutboxEmail.body).where(OutboxEmail.to == "new@example.org"))
+    assert "Sign in with Microsoft" in body and url_for("auth.login") in body
+    assert db.session.scalar(select(AccountToken)) is None  # no password link to leak
