@@ -44,6 +44,9 @@ def create_app(config: Config | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue"
     login_manager.login_message_category = "info"
+    from app.auth import oidc
+
+    oidc.init_app(app)  # single sign-on, when OIDC_ISSUER is set
 
     from app import models  # noqa: F401  (registers every table with the metadata)
 

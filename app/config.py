@@ -5,6 +5,7 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import limits
 from sqlalchemy.engine import make_url
@@ -122,6 +123,16 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
     SESSION_LIFETIME_HOURS = int(os.environ.get("SESSION_LIFETIME_HOURS", 12))
+    # Sign-in: local passwords (PASSWORD_SIGN_IN=0 turns them off once single sign-on is set up), a second factor
+    # required of admins, leads and sponsors (MFA_REQUIRED=1; on by default in production), and single sign-on
+    # with an OpenID Connect provider (Microsoft Entra ID or any other), found from its issuer's discovery document.
+    PASSWORD_SIGN_IN = os.environ.get("PASSWORD_SIGN_IN", "1") != "0"
+    MFA_REQUIRED = os.environ.get("MFA_REQUIRED", "0") == "1"
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "Microsoft")
+    OIDC_CREATE_USERS = os.environ.get("OIDC_CREATE_USERS", "0") == "1"
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
     # The site's public address, so links in emails are absolute (e.g. https://highlight.example.gov.uk).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
@@ -188,6 +199,27 @@ class Config:
             raise RuntimeError(f"LOG_FORMAT must be json or text, not {self.LOG_FORMAT!r}")
         if self.REPORT_TEMPLATE_DOCX and not Path(self.REPORT_TEMPLATE_DOCX).is_file():
             raise RuntimeError(f"REPORT_TEMPLATE_DOCX names {self.REPORT_TEMPLATE_DOCX}, which is not a file")
+        self.check_sign_in()
+
+    @property
+    def OIDC_ENABLED(self) -> bool:
+        return bool(self.OIDC_ISSUER)
+
+    def check_sign_in(self) -> None:
+        """Raises RuntimeError naming a sign-in setting that cannot be used."""
+        oidc = {name: getattr(self, name) for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")}
+        missing = [name for name, value in oidc.items() if not value]
+        if any(oidc.values()) and missing:
+            raise RuntimeError(
+                f"Single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set {missing[0]}"
+            )
+        if self.OIDC_ISSUER:
+            issuer = urlsplit(self.OIDC_ISSUER)
+            loopback = issuer.hostname in {"localhost", "127.0.0.1", "::1"}
+            if issuer.scheme != "https" and not (issuer.scheme == "http" and loopback):
+                raise RuntimeError(f"OIDC_ISSUER must be an https:// address, not {self.OIDC_ISSUER!r}")
+        if not self.PASSWORD_SIGN_IN and not self.OIDC_ISSUER:
+            raise RuntimeError("PASSWORD_SIGN_IN=0 leaves no way to sign in: set up single sign-on (OIDC_ISSUER) first")
 
 
 class ProductionConfig(Config):
@@ -196,6 +228,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    MFA_REQUIRED = os.environ.get("MFA_REQUIRED", "1") == "1"
 
     def __init__(self, instance_dir: Path | None = None):
         key = os.environ.get("SECRET_KEY", "")

@@ -176,3 +176,33 @@ def test_the_job_queue_setting_is_checked(monkeypatch, tmp_path):
     config.JOB_QUEUE = "redis"
     with pytest.raises(RuntimeError, match="JOB_QUEUE must be database or in-process"):
         config.check()
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"OIDC_ISSUER": "https://login.example.org/tenant/v2.0"}, "OIDC_CLIENT_ID"),
+        ({"OIDC_CLIENT_SECRET": "secret"}, "OIDC_ISSUER"),
+        (
+            {"OIDC_ISSUER": "http://login.example.org", "OIDC_CLIENT_ID": "a", "OIDC_CLIENT_SECRET": "b"},
+            "OIDC_ISSUER must be an https",
+        ),
+        ({"PASSWORD_SIGN_IN": False}, "PASSWORD_SIGN_IN=0"),
+    ],
+)
+def test_a_sign_in_setting_that_cannot_be_used_stops_start_up(monkeypatch, tmp_path, settings, message):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name, value in settings.items():
+        monkeypatch.setattr(Config, name, value)
+    with pytest.raises(RuntimeError, match=message):
+        Config(tmp_path)
+
+
+def test_single_sign_on_alone_may_turn_passwords_off(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings = {"OIDC_ISSUER": "https://login.example.org/t/v2.0", "OIDC_CLIENT_ID": "a", "OIDC_CLIENT_SECRET": "b"}
+    for name, value in {**settings, "PASSWORD_SIGN_IN": False}.items():
+        monkeypatch.setattr(Config, name, value)
+    assert Config(tmp_path).OIDC_ENABLED

@@ -33,9 +33,22 @@ def _routes_marked(app, marker: str) -> list[str]:
     )
 
 
-def test_public_routes_are_only_sign_in_health_and_readiness(app):
-    """Deliberately few: the sign-in page, and what a load balancer asks before any sign-in (process up, ready)."""
-    assert _routes_marked(app, PUBLIC) == ["auth.login", "dashboard.health", "ops.healthz", "ops.readyz"]
+def test_public_routes_are_only_signing_in_health_and_readiness(app):
+    """Deliberately few: signing in and the steps before it (a second factor, single sign-on, links sent by email),
+    and what a load balancer asks before any sign-in (process up, ready)."""
+    assert _routes_marked(app, PUBLIC) == [
+        "auth.accept_invitation",
+        "auth.forgot_password",
+        "auth.login",
+        "auth.reset_password",
+        "auth.second_factor",
+        "auth.set_up_second_factor",
+        "auth.sso_callback",
+        "auth.sso_start",
+        "dashboard.health",
+        "ops.healthz",
+        "ops.readyz",
+    ]
 
 
 def test_the_only_route_for_machines_with_a_bearer_token_is_metrics(app):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextvars
 import logging
 import threading
 import time
@@ -110,6 +111,31 @@ def _run(context, name: str, func, kwargs: dict, strategy, on_give_up) -> None:
         logs.REQUEST_ID.reset(tokens[0])
 
 
+def _outside_event_loop(call: Callable[[], Any]) -> Any:
+    """Run ``call()`` here, or, when this thread already runs an asyncio event loop (a browser driver in the
+    tests, an ASGI wrapper), in a thread of its own, waited for: procrastinate's synchronous calls refuse to run
+    inside a loop. The call keeps this thread's context variables (the request id of the log lines)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    outcome: dict[str, Any] = {}
+    context = contextvars.copy_context()
+
+    def run() -> None:
+        try:
+            outcome["value"] = context.run(call)
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="highlight-jobs-call")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def backend(app: Flask | None = None) -> Queue:
     return (app or current_app).extensions["jobs"]
 
@@ -146,12 +172,14 @@ class Queue:
         scheduled, queue.periodic_registry = queue.periodic_registry, periodic.PeriodicRegistry()
         try:
             with queue.replace_connector(self.connector()):
-                queue.run_worker(
-                    queues=queues,
-                    wait=False,
-                    install_signal_handlers=False,
-                    listen_notify=False,
-                    additional_context={"flask_app": app},
+                _outside_event_loop(
+                    lambda: queue.run_worker(
+                        queues=queues,
+                        wait=False,
+                        install_signal_handlers=False,
+                        listen_notify=False,
+                        additional_context={"flask_app": app},
+                    )
                 )
         finally:
             queue.periodic_registry = scheduled
@@ -188,7 +216,8 @@ class DatabaseQueue(Queue):
         try:
             with session.begin_nested():
                 connection = session.connection().connection.driver_connection
-                _configure(task, lock, self.manager, connection).defer(**kwargs)
+                deferrer = _configure(task, lock, self.manager, connection)
+                _outside_event_loop(lambda: deferrer.defer(**kwargs))
         except exceptions.AlreadyEnqueued:
             log.info("job %s is already waiting under lock %s", task.name, lock)
 
@@ -239,7 +268,8 @@ class InProcessQueue(Queue):
 
     def queue_now(self, task, kwargs: dict, lock: str | None, app: Flask) -> None:
         try:
-            _configure(task, lock, manager.JobManager(self.memory)).defer(**kwargs)
+            deferrer = _configure(task, lock, manager.JobManager(self.memory))
+            _outside_event_loop(lambda: deferrer.defer(**kwargs))
         except exceptions.AlreadyEnqueued:
             return
         if not self.testing:

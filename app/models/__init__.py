@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 
+from app.models.account import AccountToken, HeldForm, RecoveryCode, RememberedDevice
 from app.models.audit import AuditEvent, Notification, OutboxEmail
 from app.models.imports import PendingImport
 from app.models.jobs import PreparedPack, ScheduledRun
@@ -11,10 +12,12 @@ from app.models.risk import Risk
 from app.models.user import Membership, User
 
 __all__ = [
+    "AccountToken",
     "AuditEvent",
     "BoardDecision",
     "BoardMeeting",
     "Evidence",
+    "HeldForm",
     "KeptExport",
     "Membership",
     "Milestone",
@@ -25,6 +28,8 @@ __all__ = [
     "Programme",
     "Proposal",
     "RateLimitCounter",
+    "RecoveryCode",
+    "RememberedDevice",
     "Report",
     "ReportSnapshot",
     "Risk",

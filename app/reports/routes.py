@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.auth import flow
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
 from app.domain.jobs import is_in_progress, may_request_again, pack_progress
@@ -311,15 +312,20 @@ def withdraw(report_id: int):
     )
 
 
-def _confirm_page(report: Report, return_form: ReturnForm | None = None, conflict: str | None = None):
-    """What the sponsor signs, restated from the snapshot, with the final Sign off and Return buttons."""
+def _confirm_page(
+    report: Report, return_form: ReturnForm | None = None, conflict: str | None = None, held: dict | None = None
+):
+    """What the sponsor signs, restated from the snapshot, with the final Sign off and Return buttons (``held``:
+    what was posted before the second factor was entered again)."""
     actions = _actions(report) & {ReportAction.SIGN_OFF, ReportAction.RETURN}
     if not actions:
         return _refused(report, ReportAction.SIGN_OFF) or redirect(_link(report), code=303)
     snapshot = latest_snapshot(db.session, report)
     sign_off_form = None
     if ReportAction.SIGN_OFF in actions:
-        sign_off_form = SignOffForm(formdata=None, snapshot_id=snapshot.id if snapshot else None)
+        held_id = (held or {}).get("snapshot_id", "")
+        read_id = int(held_id) if held_id.isdigit() else (snapshot.id if snapshot else None)
+        sign_off_form = SignOffForm(formdata=None, snapshot_id=read_id)
     if return_form is None and ReportAction.RETURN in actions:
         return_form = ReturnForm(formdata=None)
     return render_template(
@@ -364,7 +370,10 @@ def sign_off(report_id: int):
     """GET: the confirmation page. POST: sign off the snapshot the sponsor read."""
     report = _report_or_404(report_id, Permission.SIGN_OFF_REPORT)
     if request.method == "GET":
-        return _confirm_page(report)
+        return _confirm_page(report, held=flow.held_form())
+    again = flow.demand_fresh_second_factor(url_for("reports.sign_off", report_id=report_id), ("snapshot_id",))
+    if again is not None:
+        return again
     form = SignOffForm()
     if form.validate_on_submit():
         try:

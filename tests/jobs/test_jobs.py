@@ -2,6 +2,7 @@
 signed paper's files drawn after sign-off, the board pack drawn by a job with its progress, mail sent by a job,
 the scheduled reminders, retries, and the admins' page of jobs."""
 
+import asyncio
 import importlib.util
 import logging
 from importlib.metadata import version
@@ -50,6 +51,27 @@ def test_sign_off_queues_the_papers_files_and_the_job_keeps_them_for_every_serve
     pdf = login_as(demo.viewer).get(url_for("reports.download_pdf", report_id=demo.report.id))
     assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF")
     assert draws.count == 0  # served as the job kept it
+
+
+def test_jobs_are_queued_and_worked_from_a_thread_that_runs_an_event_loop(  # noqa: F811
+    app,
+    db,
+    demo,  # noqa: F811
+    login_as,
+    work_off,
+):
+    """A caller whose thread already runs an asyncio loop (a browser driver, an ASGI wrapper) still queues and
+    works jobs: procrastinate's synchronous calls, which refuse to run inside a loop, run beside it."""
+
+    async def sign_and_work():
+        submit(login_as(demo.lead), demo.report)
+        sign_off(login_as(demo.sponsor), demo.report)
+        assert "render_signed_paper" in _queued(app)
+        work_off(["papers"])
+
+    asyncio.run(sign_and_work())
+    kept = sorted(db.session.scalars(select(KeptExport.format)))
+    assert [name.rsplit(".", 1)[-1] for name in kept] == ["docx", "pdf"]
 
 
 def test_the_board_pack_is_asked_for_at_once_and_ready_when_its_job_has_drawn_it(  # noqa: F811
