@@ -12,6 +12,7 @@ from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app import jobs
 from app.demo import data
 from app.models import Milestone, Report
 from tests.browser.conftest import assert_accessible
@@ -105,9 +106,17 @@ def test_an_approved_completion_reaches_the_signed_paper_with_its_note(demo_serv
     assert re.search(r"1\.6 .*Complete", text) and " ".join(expected.split()) in text
     assert bool(pikepdf.open(io.BytesIO(signed)).Root.MarkInfo.Marked)  # a tagged PDF
 
-    # The meeting's board pack: its cover, a contents page, and one page count across the pack.
+    # The meeting's board pack, asked for on its page and drawn by a job: its cover, a contents page, and one page
+    # count across the pack.
     meeting_id = demo_server.query(select(Report.meeting_id).where(Report.id == report_id)).scalar_one()
-    pack = _pdf_pages(sponsor.request.get(demo_server.url("reports.board_pack_pdf", meeting_id=meeting_id)).body())
+    sponsor.goto(demo_server.url("reports.board_pack", meeting_id=meeting_id))
+    sponsor.get_by_role("button", name="Prepare the board pack PDF").click()
+    sponsor.locator("#pack-status").wait_for()
+    jobs.backend(demo_server.app).work_off(demo_server.app, ["packs"])
+    download = sponsor.get_by_role("link", name="Download the board pack (PDF)")
+    download.wait_for()  # the page polls until the job has drawn it
+    assert_accessible(sponsor)
+    pack = _pdf_pages(sponsor.request.get(demo_server.base_url + download.get_attribute("href")).body())
     cover, contents = (" ".join(page.split()) for page in pack[:2])
     assert "Direction of travel" in cover and "Signed off by Morgan Hale" in cover
     assert "Contents" in contents and "Business Intelligence highlight report" in contents
