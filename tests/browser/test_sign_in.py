@@ -6,6 +6,7 @@ import time
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.demo import data
@@ -49,7 +50,7 @@ def test_an_invited_person_sets_a_password_sets_up_an_app_and_signs_in(demo_serv
         totp = pyotp.TOTP(secret)
         person.get_by_label("Code from your authenticator app").fill(totp.now())
         person.get_by_role("button", name="Set up").click()
-        assert person.locator("#recovery-codes code").count() == 10
+        expect(person.locator("#recovery-codes code")).to_have_count(10)  # waits for the page after the post
         assert_accessible(person)
         person.get_by_role("link", name="I have kept my codes: continue").click()
         person.wait_for_url(demo_server.url("dashboard.index"))

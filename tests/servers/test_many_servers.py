@@ -152,6 +152,8 @@ def service(app, tmp_path):
         "LOG_FORMAT": "json",
         "SIGN_IN_ACCOUNT_LIMIT": f"{ACCOUNT_LIMIT} per 15 minutes",
         "SIGN_IN_ADDRESS_LIMIT": "1000 per minute",
+        # These people sign in with a password alone: the second factor has tests of its own (tests/auth).
+        "MFA_REQUIRED": "0",
     }
     for name in ("RATELIMIT_STORAGE_URI", "JOB_QUEUE", "PROMETHEUS_MULTIPROC_DIR", "MIGRATION_DATABASE_URL"):
         env.pop(name, None)
