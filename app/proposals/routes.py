@@ -285,7 +285,7 @@ def _decision_response(proposal: Proposal, came_from_queue: bool, *, status: int
         # The row, then the queue's count, the header's badges and the error summary in their own places.
         response = render_page_or_block(
             "proposals/queue.html",
-            ("decision_title", "queue_row", "decision_oob"),
+            ("queue_row", "decision_title", "decision_oob"),
             status=status,
             p=proposal,
             row_error=extra.get("error"),
