@@ -55,6 +55,17 @@ def assert_focus_on(locator, page) -> None:
     assert is_focused(locator), f"focus is on {focused(page)}, not {locator}"
 
 
+def enter_to_banner(page, url) -> str:
+    """Press Enter to send a form whose answer lands on ``url`` with a success banner: the banner takes focus, as
+    GOV.UK Frontend gives it. Returns its words."""
+    page.keyboard.press("Enter")
+    page.wait_for_url(url)
+    banner = page.locator(".govuk-notification-banner--success")
+    banner.wait_for()
+    assert_focus_on(banner, page)
+    return banner.inner_text()
+
+
 def press_and_wait_for_htmx(page, key: str, path: str) -> None:
     """Press ``key`` and wait for htmx to settle the answer from ``path``."""
     with page.expect_response(lambda response: path in response.url):
@@ -113,12 +124,7 @@ def test_an_owner_on_a_phone_proposes_a_completion_with_a_file_by_keyboard(week_
     page.keyboard.press("End")
     page.keyboard.type(" Minutes attached.")
     tab_to(page, page.get_by_role("button", name="Send for approval"))
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/proposals/\d+$"))
-    banner = page.locator(".govuk-notification-banner--success")
-    banner.wait_for()
-    assert_focus_on(banner, page)
-    assert "Sent for approval" in banner.inner_text()
+    assert "Sent for approval" in enter_to_banner(page, re.compile(r"/proposals/\d+$"))
     assert page.locator("#evidence").get_by_text(EVIDENCE["name"]).count() == 1
     assert "Dashboard live for the board. Minutes attached." in page.locator("#proposal-summary").inner_text()
 
@@ -215,12 +221,7 @@ def test_a_lead_autosaves_then_a_sponsor_returns_the_report_and_signs_it_off_by_
     sponsor.keyboard.type("Say which board this supports.")
     sponsor.keyboard.press("Tab")
     assert_focus_on(sponsor.get_by_role("button", name="Return with comments"), sponsor)
-    sponsor.keyboard.press("Enter")
-    sponsor.wait_for_url(week_server.url("reports.detail", report_id=report_id))
-    banner = sponsor.locator(".govuk-notification-banner--success")
-    banner.wait_for()
-    assert_focus_on(banner, sponsor)
-    assert "returned" in banner.inner_text()
+    assert "returned" in enter_to_banner(sponsor, week_server.url("reports.detail", report_id=report_id))
 
     _submit_as_lead(lead, week_server, report_id)
     sponsor.goto(week_server.url("reports.detail", report_id=report_id))
@@ -230,12 +231,7 @@ def test_a_lead_autosaves_then_a_sponsor_returns_the_report_and_signs_it_off_by_
     assert sponsor.evaluate("document.activeElement === document.body")
     assert sponsor.get_by_role("heading", level=1).inner_text() == "Sign off or return the report"
     tab_to(sponsor, sponsor.get_by_role("button", name="Sign off this report"))
-    sponsor.keyboard.press("Enter")
-    sponsor.wait_for_url(week_server.url("reports.detail", report_id=report_id))
-    banner = sponsor.locator(".govuk-notification-banner--success")
-    banner.wait_for()
-    assert_focus_on(banner, sponsor)
-    assert "signed off" in banner.inner_text()
+    assert "signed off" in enter_to_banner(sponsor, week_server.url("reports.detail", report_id=report_id))
     assert sponsor.locator("strong#report-state").inner_text() == "Signed off"
 
 

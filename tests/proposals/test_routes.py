@@ -339,6 +339,8 @@ def test_deciding_from_the_queue_with_htmx_swaps_only_the_row(world, login_as, d
     again = lead.post(url, data={"decision": "approve", "version": "1", "came_from": "queue"}, headers=headers)
     assert again.status_code == 409
     assert "already approved by" in parse(again).select_one("tr [role=alert]").get_text()
+    assert parse(again).select_one("tr [role=alert]").has_attr("data-app-focus")
+    assert parse(again).title.get_text() == "Error: Decisions – Highlight"
 
 
 def test_a_decision_from_the_queue_also_sends_the_counts_and_the_error_summaryout_of_band(app, world, login_as, db):
