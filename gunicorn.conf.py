@@ -7,12 +7,38 @@ database call, and a sync worker holds no state between requests. The benchmark 
 
 import gc
 import os
+import tempfile
+from pathlib import Path
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
 worker_class = "sync"
 # An export of a large board pack takes seconds; let it finish rather than kill the worker mid-way.
 timeout = 120
+
+
+# Prometheus metrics: each worker counts into files in this folder and a scrape of any worker adds them all up
+# (app/ops/metrics.py).
+METRICS_FOLDER = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def on_starting(server):
+    """Before the workers start (they inherit the setting): an empty metrics folder, so no figure of an earlier run
+    is added in; a new private one unless PROMETHEUS_MULTIPROC_DIR names one."""
+    folder = os.environ.get(METRICS_FOLDER)
+    if not folder:
+        os.environ[METRICS_FOLDER] = tempfile.mkdtemp(prefix="highlight-metrics-")
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for stale in Path(folder).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):
+    """A worker that exits (or is replaced) stops counting: its live gauges are dropped, its totals kept."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def post_worker_init(worker):

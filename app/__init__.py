@@ -1,7 +1,5 @@
 """Highlight: evidence-backed highlight reports for improvement programmes."""
 
-import logging
-
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
@@ -46,6 +44,9 @@ def create_app(config: Config | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue"
     login_manager.login_message_category = "info"
+    from app.auth import oidc
+
+    oidc.init_app(app)  # single sign-on, when OIDC_ISSUER is set
 
     from app import models  # noqa: F401  (registers every table with the metadata)
 
@@ -60,10 +61,18 @@ def create_app(config: Config | None = None) -> Flask:
     register_security_headers(app)
     register_sql_count(app)
 
+    from app import jobs
+    from app.ops.logs import configure_logging, register_request_id
+    from app.ops.metrics import register_request_metrics
+
+    jobs.init_app(app)
+    register_request_id(app)
+    register_request_metrics(app)
+
     from app.cli import register_cli
 
     register_cli(app)
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(app.config.get("LOG_FORMAT", "text"))
     return app
 
 
@@ -73,21 +82,24 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
     from app.imports import bp as imports_bp
+    from app.ops.routes import bp as ops_bp
     from app.plan import bp as plan_bp
     from app.proposals import bp as proposals_bp
     from app.reports import bp as reports_bp
     from app.risks import bp as risks_bp
 
-    for bp in (auth_bp, dashboard_bp, plan_bp, proposals_bp, risks_bp, reports_bp, imports_bp, admin_bp):
+    for bp in (auth_bp, dashboard_bp, plan_bp, proposals_bp, risks_bp, reports_bp, imports_bp, admin_bp, ops_bp):
         app.register_blueprint(bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from app.domain.proposals import State as ProposalState
     from app.web.context import template_context
     from app.web.dates import plan_date
 
     app.context_processor(template_context)
     app.add_template_filter(plan_date, "plan_date")
+    app.add_template_global(lambda state: ProposalState(state).label, "proposal_state_label")
 
 
 @event.listens_for(Engine, "connect")

@@ -5,6 +5,7 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import limits
 from sqlalchemy.engine import make_url
@@ -122,6 +123,16 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
     SESSION_LIFETIME_HOURS = int(os.environ.get("SESSION_LIFETIME_HOURS", 12))
+    # Sign-in: local passwords (PASSWORD_SIGN_IN=0 turns them off once single sign-on is set up), a second factor
+    # required of admins, leads and sponsors (MFA_REQUIRED=1; on by default in production), and single sign-on
+    # with an OpenID Connect provider (Microsoft Entra ID or any other), found from its issuer's discovery document.
+    PASSWORD_SIGN_IN = os.environ.get("PASSWORD_SIGN_IN", "1") != "0"
+    MFA_REQUIRED = os.environ.get("MFA_REQUIRED", "0") == "1"
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "Microsoft")
+    OIDC_CREATE_USERS = os.environ.get("OIDC_CREATE_USERS", "0") == "1"
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
     # The site's public address, so links in emails are absolute (e.g. https://highlight.example.gov.uk).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
@@ -131,6 +142,17 @@ class Config:
     REMINDER_DAYS_OWNERS = int(os.environ.get("REMINDER_DAYS_OWNERS", 10))
     REMINDER_DAYS_LEAD = int(os.environ.get("REMINDER_DAYS_LEAD", 5))
     REMINDER_DAYS_SPONSOR = int(os.environ.get("REMINDER_DAYS_SPONSOR", 2))
+    # Background jobs: "database" (procrastinate's tables in PostgreSQL, worked by `flask worker`) or "in-process"
+    # (in the serving process's memory, worked by a thread of it); empty: "database" on PostgreSQL, else in-process.
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "")
+    # The worker's own connections to the queue (job rows, notifications); the jobs' work uses the app's pool.
+    WORKER_POOL = int(os.environ.get("WORKER_POOL", 3))
+    # host:port the worker command serves its Prometheus metrics on (an internal address); empty: not served.
+    WORKER_METRICS_BIND = os.environ.get("WORKER_METRICS_BIND", "")
+    # The bearer token a Prometheus scraper sends to /metrics; empty: /metrics is off (404).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # "json" (one JSON object a line, for a log collector) or "text"; production defaults to JSON.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
     def __init__(self, instance_dir: Path | None = None):
         instance_dir = instance_dir or Path(os.environ.get("HIGHLIGHT_INSTANCE", INSTANCE_DIR))
@@ -140,9 +162,16 @@ class Config:
         migration_url = os.environ.get("MIGRATION_DATABASE_URL")
         self.MIGRATION_DATABASE_URI = _with_driver(migration_url) if migration_url else None
         self.DATABASE_APP_ROLE = app_role(self.SQLALCHEMY_DATABASE_URI, self.MIGRATION_DATABASE_URI)
-        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key(instance_dir)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._local_secret_key(instance_dir)
         self.MAX_CONTENT_LENGTH = self.EVIDENCE_MAX_BYTES * 5 + 1024 * 1024
         self.check()
+
+    def _local_secret_key(self, instance_dir: Path) -> str:
+        """The key kept in the instance folder: for the embedded database only. Servers sharing a PostgreSQL
+        database must share the key too (every one checks the others' session cookies), so it is set for all."""
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            raise RuntimeError("SECRET_KEY must be set when the database is PostgreSQL: every server signs with it")
+        return _embedded_secret_key(instance_dir)
 
     @property
     def PERMANENT_SESSION_LIFETIME(self) -> timedelta:  # upper case: Flask reads only upper-case names
@@ -162,8 +191,35 @@ class Config:
                 raise RuntimeError(f"{name} must read like '5 per 15 minutes', not {getattr(self, name)!r}") from error
         if self.TRUSTED_PROXIES < 0:
             raise RuntimeError("TRUSTED_PROXIES must be 0 or more")
+        if self.JOB_QUEUE not in ("", "database", "in-process"):
+            raise RuntimeError(f"JOB_QUEUE must be database or in-process, not {self.JOB_QUEUE!r}")
+        if self.JOB_QUEUE == "database" and not self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            raise RuntimeError("JOB_QUEUE=database needs PostgreSQL (DATABASE_URL): SQLite keeps jobs in-process")
+        if self.LOG_FORMAT not in ("json", "text"):
+            raise RuntimeError(f"LOG_FORMAT must be json or text, not {self.LOG_FORMAT!r}")
         if self.REPORT_TEMPLATE_DOCX and not Path(self.REPORT_TEMPLATE_DOCX).is_file():
             raise RuntimeError(f"REPORT_TEMPLATE_DOCX names {self.REPORT_TEMPLATE_DOCX}, which is not a file")
+        self.check_sign_in()
+
+    @property
+    def OIDC_ENABLED(self) -> bool:
+        return bool(self.OIDC_ISSUER)
+
+    def check_sign_in(self) -> None:
+        """Raises RuntimeError naming a sign-in setting that cannot be used."""
+        oidc = {name: getattr(self, name) for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")}
+        missing = [name for name, value in oidc.items() if not value]
+        if any(oidc.values()) and missing:
+            raise RuntimeError(
+                f"Single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set {missing[0]}"
+            )
+        if self.OIDC_ISSUER:
+            issuer = urlsplit(self.OIDC_ISSUER)
+            loopback = issuer.hostname in {"localhost", "127.0.0.1", "::1"}
+            if issuer.scheme != "https" and not (issuer.scheme == "http" and loopback):
+                raise RuntimeError(f"OIDC_ISSUER must be an https:// address, not {self.OIDC_ISSUER!r}")
+        if not self.PASSWORD_SIGN_IN and not self.OIDC_ISSUER:
+            raise RuntimeError("PASSWORD_SIGN_IN=0 leaves no way to sign in: set up single sign-on (OIDC_ISSUER) first")
 
 
 class ProductionConfig(Config):
@@ -171,6 +227,8 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    MFA_REQUIRED = os.environ.get("MFA_REQUIRED", "1") == "1"
 
     def __init__(self, instance_dir: Path | None = None):
         key = os.environ.get("SECRET_KEY", "")

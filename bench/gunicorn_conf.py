@@ -19,3 +19,5 @@ accesslog = None
 loglevel = "warning"
 timeout = _production.timeout
 post_worker_init = _production.post_worker_init
+on_starting = _production.on_starting
+child_exit = _production.child_exit

@@ -25,6 +25,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -33,9 +34,9 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from bench.client import HOST, USER_AGENT, Answer, Post, Session, fetch, post_each, sign_in
+from bench.client import _CSRF, HOST, USER_AGENT, Answer, Post, Session, _session_cookie, fetch, post_each, sign_in
 from bench.seed import DATA_DIR, Manifest, Spec, default_database_url, seed_database
-from bench.targets import CEILINGS, EXPORT, PAGE, POST, TARGETS, Target
+from bench.targets import CEILINGS, EXPORT, JOB, PAGE, POST, TARGETS, TWO_SERVERS, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "wrk" / "bench.lua"
@@ -96,12 +97,7 @@ class Server:
         return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) * 1000 / CLOCK_TICKS
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process, timeout=20)
 
 
 def start_server(name: str, app: str, env: dict, workers: int, config: Path) -> Server:
@@ -128,6 +124,34 @@ def start_server(name: str, app: str, env: dict, workers: int, config: Path) -> 
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"{name} server did not start; see {log}")
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM (a graceful stop), then SIGKILL if it has not stopped within ``timeout`` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+def start_worker(env: dict) -> Worker:
+    """``flask --app wsgi worker`` on the bench database (the PostgreSQL job queue), logging to the data folder."""
+    log = DATA_DIR / "worker.log"
+    with log.open("ab") as out:
+        command = [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+    return Worker(process)
 
 
 # --- wrk -----------------------------------------------------------------------------------------------------
@@ -344,7 +368,7 @@ class Bench:
         self.sessions: dict[str, Session] = {}
 
     def start(self) -> None:
-        env = {
+        self.env = env = {
             "HIGHLIGHT_ENV": "production",
             "DATABASE_URL": self.manifest.database_url,
             "SECRET_KEY": secrets.token_hex(32),
@@ -355,6 +379,9 @@ class Bench:
         config = self.options.gunicorn_config
         self.highlight = start_server("highlight", "wsgi:app", env, 2, config)
         self.servers.append(self.highlight)
+        if self.manifest.database_url.startswith("postgresql"):
+            # The job queue is in PostgreSQL: a worker draws the board pack (SQLite: the serving process does).
+            self.worker = start_worker(env)
         ceiling_env = {"DATABASE_URL": self.manifest.database_url}
         self.ceiling = start_server("ceiling", "bench.ceiling:create_app()", ceiling_env, 2, config)
         self.servers.append(self.ceiling)
@@ -362,6 +389,8 @@ class Bench:
     def stop(self) -> None:
         for server in self.servers:
             server.stop()
+        if getattr(self, "worker", None) is not None:
+            self.worker.stop()
         self.engine.dispose()
 
     def session(self, email: str) -> Session:
@@ -383,6 +412,10 @@ class Bench:
                     self.measure_approve(result)
                 elif target.kind == EXPORT:
                     self.measure_export(target, result, self.session(target.user(self.manifest)))
+                elif target.kind == JOB:
+                    self.measure_pack_job(target, result, self.session(target.user(self.manifest)))
+                elif target.kind == TWO_SERVERS:
+                    self.measure_two_servers(target, result)
             except (OSError, RuntimeError, http.client.HTTPException, subprocess.CalledProcessError) as error:
                 result.note = f"failed: {type(error).__name__}: {error}"[:200]
                 print(f"  {result.note}", flush=True)
@@ -496,6 +529,89 @@ class Bench:
         cpu = server.cpu_ms_since(cpu_before) / len(result.seconds)
         result.note = f"server CPU {cpu / 1000:.1f} s per export"
 
+    def measure_pack_job(self, target: Target, result: Result, session: Session) -> None:
+        """Ask for the pack (a POST that only queues its job), then fetch the PDF until the job has drawn it; the
+        first time every paper is drawn, then the pack is forgotten and asked for again with the papers kept."""
+        page, pdf = result.path, result.path + ".pdf"
+        answered = []
+        # Signing in starts a clean session: the pack's page puts the CSRF token its button needs into it.
+        shown = fetch(self.highlight.port, "GET", page, session.cookie)
+        token = _CSRF.search(shown.body)
+        if shown.status != 200 or not token:
+            result.note = f"the pack's page answered {shown.status}"
+            return
+        session = Session(_session_cookie(shown, session.cookie), token.group(1).decode())
+        for repeat in range(self.options.repeats):
+            if repeat:
+                with self.engine.begin() as conn:
+                    conn.execute(sa.text("DELETE FROM prepared_packs"))
+            started = time.monotonic()
+            asked = fetch(self.highlight.port, "POST", page, session.cookie, urlencode({"csrf_token": session.csrf}))
+            if asked.status != 303:
+                result.note = f"asking answered {asked.status}"
+                return
+            answered.append(asked.seconds)
+            deadline = time.monotonic() + 10 * (target.seconds_budget or 30)
+            while True:
+                answer = fetch(self.highlight.port, "GET", pdf, session.cookie)
+                if answer.status == 200:
+                    break
+                if time.monotonic() > deadline:
+                    result.note = "not ready in time"
+                    return
+                time.sleep(0.25)
+            result.seconds.append(round(time.monotonic() - started, 3))
+            result.status, result.bytes = answer.status, len(answer.body)
+        result.note = (
+            f"the request answered in {max(answered) * 1000:.0f} ms at most; the first drew every paper, "
+            "the others joined the kept papers"
+        )
+
+    def measure_two_servers(self, target: Target, result: Result) -> None:
+        """wrk on two app servers of two workers each, at once, over the same database; their figures added."""
+        second = start_server("highlight-b", "wsgi:app", self.env, 2, self.options.gunicorn_config)
+        try:
+            cookie = self.session(target.user(self.manifest)).cookie  # signed by one server, good on both
+            servers = (self.highlight, second)
+            for server in servers:
+                _probe(server, result, cookie)
+                if result.status != 200:
+                    result.note = f"{server.name} answered {result.status}"
+                    return
+                self._warm_up(server, result.path, cookie)
+            seconds = min(max(self.options.seconds, 3 * self.options.connections * result.probe_seconds), 30)
+            for _ in range(self.options.repeats):
+                samples: list[Sample | None] = [None, None]
+
+                def load(index: int, server: Server, into: list) -> None:
+                    into[index] = self._get(server, result.path, cookie, seconds)
+
+                threads = [threading.Thread(target=load, args=(i, s, samples)) for i, s in enumerate(servers)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                result.samples.append(_together(*samples))
+            result.note = f"wrk at {self.options.connections} connections on each server at once"
+        finally:
+            second.stop()
+
+
+def _together(a: Sample, b: Sample) -> Sample:
+    """Two servers' samples taken at once, as one service's: requests and throughput added, the worse latency."""
+    requests = a.requests + b.requests
+    return Sample(
+        requests=requests,
+        seconds=max(a.seconds, b.seconds),
+        rps=a.rps + b.rps,
+        p50_ms=max(a.p50_ms, b.p50_ms),
+        p99_ms=max(a.p99_ms, b.p99_ms),
+        cpu_ms=(a.cpu_ms * a.requests + b.cpu_ms * b.requests) / requests,
+        db_cpu_ms=None,  # both measured the same backends at once
+        errors=a.errors + b.errors,
+        non_2xx_3xx=a.non_2xx_3xx + b.non_2xx_3xx,
+    )
+
 
 def _sql_count(answer: Answer) -> int | None:
     count = answer.headers.get("X-SQL-Count")
@@ -600,7 +716,7 @@ def markdown(report: dict, results: list[Result]) -> str:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
-        if r.kind == EXPORT:
+        if r.kind in (EXPORT, JOB):
             continue
         ratio = "–"
         if r.ratio is not None:
@@ -612,7 +728,7 @@ def markdown(report: dict, results: list[Result]) -> str:
             f"{r.sql if r.sql is not None else '–'} | {ratio} | "
             f"{'–' if r.cpu_ratio is None else f'{r.cpu_ratio:.2f}'} | {errors} |"
         )
-    exports = [r for r in results if r.kind == EXPORT]
+    exports = [r for r in results if r.kind in (EXPORT, JOB)]
     if exports:
         lines += ["", "| export | seconds (each request) | bytes | SQL | note |", "| --- | --- | --- | --- | --- |"]
         for r in exports:

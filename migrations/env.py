@@ -12,8 +12,9 @@ from alembic import context
 config = context.config
 
 # Interpret the config file for Python logging, keeping the application's own loggers working when it migrates
-# in-process (seed-demo, the tests).
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# in-process (seed-demo, the tests), and its own log handler (JSON lines) when the app has set one up.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -25,6 +25,17 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 pytest_plugins = ["tests.live_server"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Several servers share a PostgreSQL database: on SQLite those tests are deselected (counted as such in the
+    summary), never skipped; with TEST_DATABASE_URL they run."""
+    if POSTGRES_URL:
+        return
+    needing = [item for item in items if item.get_closest_marker("servers")]
+    if needing:
+        items[:] = [item for item in items if not item.get_closest_marker("servers")]
+        config.hook.pytest_deselected(items=needing)
+
+
 def _to_psycopg(url: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -206,3 +217,28 @@ def world(app):
     from tests.world import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def work_off(app):
+    """``work_off()`` runs every job waiting (``work_off(["packs"])``: on those queues only), as a worker would."""
+    from app import jobs
+
+    def run(queues: list[str] | None = None) -> None:
+        jobs.backend(app).work_off(app, queues)
+
+    return run
+
+
+@pytest.fixture
+def fetch_board_pack(work_off):
+    """``fetch_board_pack(client, meeting_id)``: ask for the meeting's pack PDF, let its job draw it, download it."""
+    from flask import url_for
+
+    def fetch(client, meeting_id: int):
+        asked = client.post(url_for("reports.board_pack", meeting_id=meeting_id))
+        assert asked.status_code == 303, asked.status_code
+        work_off(["packs"])
+        return client.get(url_for("reports.board_pack_pdf", meeting_id=meeting_id))
+
+    return fetch

@@ -137,6 +137,7 @@ def test_the_session_cookie_lasts_as_long_as_the_idle_timeout(monkeypatch, tmp_p
 def test_migrations_run_as_the_owner_and_grant_the_app_role_named_by_database_url(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgresql://highlight_app:a@db/highlight")
     monkeypatch.setenv("MIGRATION_DATABASE_URL", "postgres://highlight_owner:o@db/highlight")
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
     monkeypatch.delenv("DATABASE_APP_ROLE", raising=False)
     config = Config(tmp_path)
     assert config.MIGRATION_DATABASE_URI == "postgresql+psycopg://highlight_owner:o@db/highlight"
@@ -147,8 +148,61 @@ def test_migrations_run_as_the_owner_and_grant_the_app_role_named_by_database_ur
 
 def test_one_role_for_both_grants_nothing(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgresql://highlight:a@db/highlight")
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
     monkeypatch.delenv("DATABASE_APP_ROLE", raising=False)
     monkeypatch.delenv("MIGRATION_DATABASE_URL", raising=False)
     assert Config(tmp_path).DATABASE_APP_ROLE is None
     monkeypatch.setenv("MIGRATION_DATABASE_URL", "postgresql://highlight:a@db/highlight")
     assert Config(tmp_path).DATABASE_APP_ROLE is None
+
+
+def test_a_shared_database_needs_a_secret_key_set_for_every_server(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://highlight:a@db/highlight")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set when the database is PostgreSQL"):
+        Config(tmp_path)
+    assert not (tmp_path / "secret_key").exists()
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    assert Config(tmp_path).SECRET_KEY == "k" * 40
+
+
+def test_the_job_queue_setting_is_checked(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    config = Config(tmp_path)
+    config.JOB_QUEUE = "database"
+    with pytest.raises(RuntimeError, match="JOB_QUEUE=database needs PostgreSQL"):
+        config.check()
+    config.JOB_QUEUE = "redis"
+    with pytest.raises(RuntimeError, match="JOB_QUEUE must be database or in-process"):
+        config.check()
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"OIDC_ISSUER": "https://login.example.org/tenant/v2.0"}, "OIDC_CLIENT_ID"),
+        ({"OIDC_CLIENT_SECRET": "secret"}, "OIDC_ISSUER"),
+        (
+            {"OIDC_ISSUER": "http://login.example.org", "OIDC_CLIENT_ID": "a", "OIDC_CLIENT_SECRET": "b"},
+            "OIDC_ISSUER must be an https",
+        ),
+        ({"PASSWORD_SIGN_IN": False}, "PASSWORD_SIGN_IN=0"),
+    ],
+)
+def test_a_sign_in_setting_that_cannot_be_used_stops_start_up(monkeypatch, tmp_path, settings, message):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name, value in settings.items():
+        monkeypatch.setattr(Config, name, value)
+    with pytest.raises(RuntimeError, match=message):
+        Config(tmp_path)
+
+
+def test_single_sign_on_alone_may_turn_passwords_off(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings = {"OIDC_ISSUER": "https://login.example.org/t/v2.0", "OIDC_CLIENT_ID": "a", "OIDC_CLIENT_SECRET": "b"}
+    for name, value in {**settings, "PASSWORD_SIGN_IN": False}.items():
+        monkeypatch.setattr(Config, name, value)
+    assert Config(tmp_path).OIDC_ENABLED

@@ -11,7 +11,7 @@ import app as package
 import app.reports as reports
 from app import create_app
 from app.config import TestConfig
-from app.web.permissions import PUBLIC
+from app.web.permissions import MACHINE, PUBLIC
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,13 +25,34 @@ def test_every_route_declares_its_permission(app):
     assert not missing, f"routes without @permission_required or @public: {missing}"
 
 
-def test_public_routes_are_only_sign_in_and_health(app):
-    public = sorted(
+def _routes_marked(app, marker: str) -> list[str]:
+    return sorted(
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if getattr(app.view_functions.get(rule.endpoint), "required_permission", None) == PUBLIC
+        if getattr(app.view_functions.get(rule.endpoint), "required_permission", None) == marker
     )
-    assert public == ["auth.login", "dashboard.health"]
+
+
+def test_public_routes_are_only_signing_in_health_and_readiness(app):
+    """Deliberately few: signing in and the steps before it (a second factor, single sign-on, links sent by email),
+    and what a load balancer asks before any sign-in (process up, ready)."""
+    assert _routes_marked(app, PUBLIC) == [
+        "auth.accept_invitation",
+        "auth.forgot_password",
+        "auth.login",
+        "auth.reset_password",
+        "auth.second_factor",
+        "auth.set_up_second_factor",
+        "auth.sso_callback",
+        "auth.sso_start",
+        "dashboard.health",
+        "ops.healthz",
+        "ops.readyz",
+    ]
+
+
+def test_the_only_route_for_machines_with_a_bearer_token_is_metrics(app):
+    assert _routes_marked(app, MACHINE) == ["ops.metrics"]
 
 
 def test_url_paths_are_kebab_case(app):

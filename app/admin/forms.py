@@ -1,17 +1,16 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovPasswordInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, NumberRange
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, NumberRange, Optional
 
 from app.domain.permissions import Role
 from app.domain.plan import MEETING_NAME, WORKSTREAM_NAME, WORKSTREAM_TITLE
-from app.domain.text import EMAIL, PASSWORD, PERSON_NAME
+from app.domain.text import EMAIL, PERSON_NAME
 from app.web.forms import PlainText, PlanDateField
 
 
@@ -28,18 +27,23 @@ class UserForm(FlaskForm):
             Email(message="Enter an email address in the correct format, like name@example.org"),
         ],
     )
-    password = PasswordField(
-        "Password",
-        description="10 characters or more. Share it with the person securely.",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired("Enter a password"),
-            PlainText(PASSWORD),
-            Length(min=10, message="Password must be 10 characters or more"),
-        ],
-    )
     is_admin = BooleanField("Administrator", widget=GovCheckboxInput())
-    submit = SubmitField("Create user", widget=GovSubmitInput())
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class SecurityLogForm(FlaskForm):
+    """The security log's filters (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    event = SelectField("Event", widget=GovSelect(), validators=[Optional()])
+    person = StringField(
+        "Person (email address, or part of it)", widget=GovTextInput(), validators=[Optional(), PlainText(EMAIL)]
+    )
+    since = PlanDateField("From", description="For example, 2021-04-19")
+    until = PlanDateField("To", description="For example, 2021-04-30")
+    submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
 class MembershipForm(FlaskForm):

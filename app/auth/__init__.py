@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-from app.auth import routes  # noqa: E402,F401
+from app.auth import account_routes, routes, sso_routes  # noqa: E402,F401

@@ -45,17 +45,23 @@ def _account(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
 
 
-def count_try(email: str) -> None:
-    """Count one sign-in try at ``email``'s account. Raises TooManyTries once the account has used its limit."""
+# The same per-account limit, counted apart, for codes of the second factor and for password reset emails.
+SECOND_FACTOR = "second-factor"
+RESET = "password-reset"
+
+
+def count_try(email: str, scope: str = _SCOPE) -> None:
+    """Count one try at ``email``'s account (a sign-in, or another ``scope``). Raises TooManyTries once the
+    account has used its limit."""
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
     item, account = _account_limit(), _account(email)
-    if not limiter.limiter.hit(item, _SCOPE, account):
-        reset_at, _ = limiter.limiter.get_window_stats(item, _SCOPE, account)
+    if not limiter.limiter.hit(item, scope, account):
+        reset_at, _ = limiter.limiter.get_window_stats(item, scope, account)
         raise TooManyTries(max(1, math.ceil(reset_at - time.time())))
 
 
-def forget_tries(email: str) -> None:
-    """A sign-in at ``email`` succeeded: its account starts again with a full allowance."""
+def forget_tries(email: str, scope: str = _SCOPE) -> None:
+    """A try at ``email`` succeeded: its account starts again with a full allowance."""
     if current_app.config["RATELIMIT_ENABLED"]:
-        limiter.limiter.clear(_account_limit(), _SCOPE, _account(email))
+        limiter.limiter.clear(_account_limit(), scope, _account(email))

@@ -4,7 +4,7 @@ A file is accepted only when its name is safe as it stands (nothing is renamed),
 and its bytes are that kind of file, parse whole with the library made for the format, carry no active content
 and are not a second kind of file as well. So a page of HTML renamed ``minutes.pdf``, a zip bomb renamed
 ``plan.docx`` or a PDF that runs JavaScript is refused with a message naming the file and the problem. The
-formats are checked in ``evidence_formats`` and ``evidence_office``. Nothing here touches the database.
+formats are checked in ``evidence_formats`` and ``office``. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -13,14 +13,25 @@ import hashlib
 import hmac
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from app.domain import evidence_formats as formats
 from app.domain.errors import DomainError
 from app.domain.evidence_formats import Refused
-from app.domain.evidence_office import check_office
+from app.domain.office import check_office
 
 FILES_FIELD = "files"
+
+
+class EvidenceKind(StrEnum):
+    """What a piece of evidence is: a file kept with its sha256, a link, or a note."""
+
+    FILE = "file"
+    LINK = "link"
+    NOTE = "note"
+
+
 LINKS_FIELD = "links"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_LINKS = 20  # links on one proposal, all its versions together

@@ -2,7 +2,7 @@
 
 Each check reads the file with the library made for its format (Pillow, pypdf, the standard library's email and
 csv parsers, olefile) and raises ``Refused`` with the reason, worded to follow the file's name ("is not a PDF:
-its content looks like HTML"). Zip-based Office files are checked in ``evidence_office``. Nothing here touches
+its content looks like HTML"). Zip-based Office files are checked in ``office``. Nothing here touches
 the database or the network.
 """
 

@@ -60,6 +60,11 @@ class State(StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
 
+    @property
+    def label(self) -> str:
+        """The state in words: "Waiting for a decision", "Approved", "Rejected", "Withdrawn"."""
+        return "Waiting for a decision" if self is State.PENDING else self.value.capitalize()
+
 
 class Decision(StrEnum):
     APPROVE = "approve"

@@ -134,6 +134,12 @@ def status_text(status: MilestoneStatus | str, label: str) -> str:
     return label
 
 
+def falls_due_soon(current_due: date, as_of: date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
+    """True if a milestone due on ``current_due`` is overdue as at ``as_of`` or falls due within the programme's
+    amber window: "due soon" wherever it is counted (the RAG's label, an owner's dashboard, the reminders)."""
+    return (current_due - as_of).days <= thresholds.amber_window_days
+
+
 def assess_milestone(
     m: MilestoneFacts, as_of: date, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> MilestoneAssessment:
@@ -157,7 +163,7 @@ def assess_milestone(
         return MilestoneAssessment(m.reference, status, Rag.RED, LABEL_OVERDUE, overdue_days=-days_left)
     if m.slipped:
         return MilestoneAssessment(m.reference, status, Rag.AMBER, LABEL_SLIPPED)
-    if days_left <= thresholds.amber_window_days:
+    if falls_due_soon(m.current_due, as_of, thresholds):
         return MilestoneAssessment(m.reference, status, Rag.AMBER, LABEL_DUE_SOON)
     return MilestoneAssessment(m.reference, status, Rag.GREEN, LABEL_ON_TRACK)
 

@@ -196,17 +196,6 @@ def check_reported_rag(computed: Rag | str, chosen: Rag | str | None, justificat
         )
 
 
-def previous_rag(signed_reports: Iterable[tuple[date, str | None]], before: date) -> Rag | None:
-    """The reported RAG of the latest signed-off report for a meeting earlier than ``before``, else None.
-
-    ``signed_reports`` holds (meeting date, reported RAG) of the workstream's signed-off reports.
-    """
-    earlier = [(when, rag) for when, rag in signed_reports if when < before and rag]
-    if not earlier:
-        return None
-    return Rag(max(earlier, key=lambda pair: pair[0])[1])
-
-
 # What changed in live data since a report was submitted ----------------------------------------------------
 
 

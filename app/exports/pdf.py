@@ -6,6 +6,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache as cache_function
@@ -47,7 +48,7 @@ def draw(html: str) -> bytes:
     return HTML(string=html).write_pdf(stylesheets=[_stylesheet()], pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
 
 
-def _drawn(model: ReportModel) -> bytes:
+def kept_pdf(model: ReportModel) -> bytes:
     """The paper's drawn PDF, unnumbered; a signed-off report's is drawn once and kept (app.exports.cache): one
     file serves its own download and every board pack it is in."""
     return cache.kept(model, paper.kept_kind("pdf"), lambda: draw(render_print_html([model])))
@@ -55,24 +56,29 @@ def _drawn(model: ReportModel) -> bytes:
 
 def report_pdf(model: ReportModel) -> bytes:
     """One report's PDF, finished: header cells scoped, pages numbered."""
-    return finished(_drawn(model))
+    return finished(kept_pdf(model))
 
 
-def board_pack_pdf(pack: BoardPack) -> bytes:
+def board_pack_pdf(pack: BoardPack, progress: Callable[[int, int], None] | None = None) -> bytes:
     """The cover, a contents page, then each signed-off report as drawn for its own download, joined into one
     tagged file and numbered "Page n of N" across the whole pack.
 
-    Kept reports are reused; the missing ones are drawn side by side in worker processes, then kept. The contents
-    page needs each report's first page, so the cover and contents are drawn last, once the reports' lengths are
-    known (again only if the contents run longer than guessed).
+    Kept reports are reused; the missing ones are drawn side by side in worker processes, then kept, and
+    ``progress(drawn, missing)`` hears of each as it is kept. The contents page needs each report's first page, so
+    the cover and contents are drawn last, once the reports' lengths are known (again only if the contents run
+    longer than guessed).
     """
     models = pack.models
     kind = paper.kept_kind("pdf")
     parts = cache.load_all(models, kind)
     missing = [index for index, part in enumerate(parts) if part is None]
+    if progress is not None:
+        progress(0, len(missing))
     drawn = _draw_all([render_print_html([models[index]]) for index in missing])
-    for index, body in zip(missing, drawn, strict=True):
+    for done, (index, body) in enumerate(zip(missing, drawn, strict=True), start=1):
         parts[index] = cache.store(models[index], kind, body)
+        if progress is not None:
+            progress(done, len(missing))
     lengths = [page_count(part) for part in parts]
     front_pages = 2 if models else 1  # the cover, and the contents when there is a report
     for _ in range(3):  # the page count of the front matter does not depend on the numbers it lists
@@ -93,13 +99,15 @@ def _contents(models: list[ReportModel], lengths: list[int], front_pages: int) -
     return contents
 
 
-def _draw_all(documents: list[str]) -> list[bytes]:
-    """Draw each document; several at once in worker processes, one per core (up to MAX_PROCESSES).
+def _draw_all(documents: list[str]) -> Iterator[bytes]:
+    """Draw each document, yielding each in order as it is done; several at once in worker processes, one per core
+    (up to MAX_PROCESSES).
 
     A report takes seconds of CPU in WeasyPrint, all of it in one process, and a board pack has one per
     workstream: on two cores, two at a time halve the wait for a pack whose reports are not kept yet.
     """
     processes = min(len(documents), MAX_PROCESSES, len(os.sched_getaffinity(0)))
+    drawn = 0
     if processes > 1:
         try:
             # The workers are forked from a fresh server process, not from this one: this process's database
@@ -107,7 +115,12 @@ def _draw_all(documents: list[str]) -> list[bytes]:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
             with ProcessPoolExecutor(processes, mp_context=context) as pool:
-                return list(pool.map(draw, documents))
+                for body in pool.map(draw, documents):
+                    drawn += 1
+                    yield body
+                return
         except (BrokenProcessPool, OSError) as error:
-            log.warning("drawing PDFs in worker processes failed (%s); drawing them here", error)
-    return [draw(document) for document in documents]
+            log.warning("drawing PDFs in worker processes failed (%s); drawing the rest here", error)
+            documents = documents[drawn:]
+    for document in documents:
+        yield draw(document)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from app.domain.proposals import State
 from app.extensions import db
 from app.models._base import UTCDateTime, utcnow
 from app.models.plan import Milestone
@@ -30,7 +31,7 @@ class Proposal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(20), default=State.PENDING.value, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -64,7 +65,7 @@ class Evidence(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     proposal_version: Mapped[int] = mapped_column(Integer, default=1)
-    kind: Mapped[str] = mapped_column(String(10))  # file | link | note
+    kind: Mapped[str] = mapped_column(String(10))  # an EvidenceKind: file | link | note
     filename: Mapped[str] = mapped_column(String(255), default="")
     media_type: Mapped[str] = mapped_column(String(120), default="")
     size: Mapped[int] = mapped_column(Integer, default=0)

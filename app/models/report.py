@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from app.domain.reports import ReportState
 from app.extensions import db
 from app.models._base import UTCDateTime, utcnow
 from app.models.plan import Programme, Section, Workstream
@@ -34,7 +35,7 @@ class Report(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workstream_id: Mapped[int] = mapped_column(ForeignKey("workstreams.id"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("board_meetings.id"), index=True)
-    state: Mapped[str] = mapped_column(String(20), default="draft")
+    state: Mapped[str] = mapped_column(String(20), default=ReportState.DRAFT.value)
     period_from: Mapped[date | None] = mapped_column(Date)
     period_from_is_month: Mapped[bool] = mapped_column(Boolean, default=False)
     period_to: Mapped[date | None] = mapped_column(Date)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, event
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.permissions import Permission, Role, can, can_anywhere
@@ -22,8 +22,15 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# The password hash of an account that has no password (invited and not yet accepted, or made by single sign-on):
+# not an argon2 hash, so no password matches it.
+NO_PASSWORD = "!"  # noqa: S105 (a marker, not a password)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # One account per identity at a single sign-on provider (NULLs, accounts not linked, never clash).
+    __table_args__ = (Index("ix_users_oidc_identity", "oidc_issuer", "oidc_subject", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -35,6 +42,17 @@ class User(UserMixin, db.Model):
     # Carried in every session cookie of this user's; a new one ends them all (see get_id). The server default
     # (for rows written outside the app) is empty, and an empty token is never accepted.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token, server_default="")
+
+    # The identity at the single sign-on provider this account is linked to (its issuer and subject), once it has
+    # signed in that way: afterwards it is found by these, never again by its email address.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    # The second factor (TOTP, RFC 6238): the secret in use, one being set up (until its first code is entered),
+    # the time step of the last code accepted (a code is never accepted twice), and when it was set up.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_new_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_set_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -50,6 +68,18 @@ class User(UserMixin, db.Model):
     def end_sessions(self) -> None:
         """End every session of this user's, on every device: cookies carrying the old token stop working."""
         self.session_token = new_session_token()
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash != NO_PASSWORD
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
+
+    def roles(self) -> frozenset[Role]:
+        """Every role this user holds, in any workstream."""
+        return frozenset(Role(m.role) for m in self.memberships)
 
     def roles_in(self, workstream_id: int) -> frozenset[Role]:
         """The roles this user holds in one workstream (admin is global and not included)."""

@@ -5,14 +5,13 @@ from sqlalchemy.orm import joinedload
 
 from app.domain.permissions import Permission, Role, may_import_plan
 from app.domain.proposals import RECORDED_AT_IMPORT
-from app.domain.rag import assess_milestone
 from app.extensions import db
-from app.models import AuditEvent, Programme, Proposal, Section
+from app.models import AuditEvent, Programme, Section
 from app.plan import bp
 from app.plan.forms import MilestoneForm, SectionForm
 from app.services import plan as plan_service
 from app.services.overview import build_overview
-from app.services.plan_view import STATUS_FILTERS, MilestoneRow, load_plan
+from app.services.plan_view import STATUS_FILTERS, load_milestone_page, load_plan
 from app.web.dates import as_of_arg
 from app.web.forms import Choice, save_or_show_errors
 from app.web.htmx import render_page_or_block
@@ -57,32 +56,16 @@ def _int_or_none(value: str | None) -> int | None:
 def milestone(milestone_id: int):
     milestone = get_milestone_or_404(milestone_id, need=Permission.VIEW_PLAN)
     workstream = milestone.section.workstream
-    proposals = db.session.scalars(
-        select(Proposal)
-        .where(Proposal.milestone_id == milestone.id)
-        .options(joinedload(Proposal.proposed_by), joinedload(Proposal.decided_by))
-        .order_by(Proposal.id.desc())
-    ).all()
-    pending = frozenset(p.kind for p in proposals if p.state == "pending")
     as_of = as_of_arg()
-    assessment = assess_milestone(
-        milestone.facts(pending_completion="completion" in pending), as_of, workstream.programme.thresholds
-    )
-    plan_row = MilestoneRow(milestone, assessment, pending)
-    history = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.milestone_id == milestone.id)
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).all()
+    page = load_milestone_page(db.session, milestone, as_of)
     return render_template(
         "plan/milestone.html",
         workstream=workstream,
         milestone=milestone,
-        row=plan_row,
+        row=page.row,
         as_of=as_of,
-        proposals=proposals,
-        history=history,
+        proposals=page.proposals,
+        history=page.history,
         recorded_at_import=RECORDED_AT_IMPORT,
         can_edit=current_user.can(Permission.EDIT_PLAN, workstream.id),
         can_propose=milestone.owner_id == current_user.id

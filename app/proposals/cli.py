@@ -29,7 +29,7 @@ def send_mail() -> None:
 @click.command("send-reminders")
 @click.option("--today", "today_text", help="Run as if on this date (YYYY-MM-DD); defaults to today")
 def send_reminders(today_text: str | None) -> None:
-    """Email owners about milestones due within 14 days or overdue, and deciders a digest of waiting proposals."""
+    """Email owners about milestones due soon or overdue, and deciders a digest of waiting proposals."""
     from app.models._base import utcnow
     from app.services.notifications import deliver_outbox
     from app.services.proposals import send_reminders as queue_reminders

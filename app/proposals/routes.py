@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
+from app.auth import flow
 from app.domain import proposals as rules
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.evidence import format_size
@@ -67,7 +68,7 @@ def _uploads(field: str = "files") -> list[service.Upload]:
 
 def _may_decide(proposal: Proposal) -> bool:
     workstream_id = proposal.milestone.workstream_id
-    return proposal.state == "pending" and rules.may_decide(
+    return proposal.state == rules.State.PENDING and rules.may_decide(
         current_user.id,
         current_user.roles_in(workstream_id),
         proposal.proposed_by_id,
@@ -82,7 +83,7 @@ def new(milestone_id: int):
     if milestone.owner_id != current_user.id:
         abort(403)
     try:
-        kind = rules.parse_kind(request.values.get("kind") or "completion")
+        kind = rules.parse_kind(request.values.get("kind") or rules.Kind.COMPLETION)
     except DomainError:
         abort(400, description="kind must be completion, date_change or removal")
     form = ProposalForm()
@@ -152,7 +153,7 @@ def _detail_context(proposal: Proposal, **extra) -> dict:
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     workstream_id = proposal.milestone.workstream_id
-    is_proposer = proposal.proposed_by_id == current_user.id and proposal.state == "pending"
+    is_proposer = proposal.proposed_by_id == current_user.id and proposal.state == rules.State.PENDING
     context = {
         "proposal": proposal,
         "milestone": proposal.milestone,
@@ -177,7 +178,9 @@ def _detail_context(proposal: Proposal, **extra) -> dict:
 @permission_required(Permission.VIEW_PLAN)
 def detail(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, need=Permission.VIEW_PLAN)
-    return render_template("proposals/detail.html", **_detail_context(proposal))
+    held = flow.held_form()  # a decision posted before the second factor was entered again
+    extra = {"decision_reason": held.get("reason", "")} if held else {}
+    return render_template("proposals/detail.html", **_detail_context(proposal, **extra))
 
 
 @bp.route("/proposals/<int:proposal_id>/evidence", methods=["POST"])
@@ -246,6 +249,9 @@ def _detail_conflict(proposal_id: int, error: DomainError):
 @permission_required(Permission.DECIDE_PROPOSAL)
 def decide(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, need=Permission.DECIDE_PROPOSAL)
+    again = flow.demand_fresh_second_factor(url_for("proposals.detail", proposal_id=proposal_id), ("reason",))
+    if again is not None:
+        return again
     form = DecisionForm()
     came_from_queue = form.came_from.data == "queue"
     version = int(form.version.data) if (form.version.data or "").isdigit() else None

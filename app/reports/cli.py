@@ -122,18 +122,13 @@ def _write(body: bytes, output: Path | None) -> None:
 @click.option("--today", "today_text", help="Run as if on this date (YYYY-MM-DD); defaults to today")
 def send_meeting_reminders(today_text: str | None) -> None:
     """Remind owners, leads and sponsors before each board meeting (REMINDER_DAYS_* settings). Meant for cron."""
-    from app.domain.reports import ReminderDays
     from app.services.notifications import deliver_outbox
+    from app.services.reports import reminder_days
     from app.services.reports import send_meeting_reminders as queue
 
     today = _iso(today_text, "--today") or date.today()
     config = current_app.config
-    days = ReminderDays(
-        owners=int(config.get("REMINDER_DAYS_OWNERS", 10)),
-        lead=int(config.get("REMINDER_DAYS_LEAD", 5)),
-        sponsor=int(config.get("REMINDER_DAYS_SPONSOR", 2)),
-    )
-    sent = queue(db.session, today, days)
+    sent = queue(db.session, today, reminder_days(config))
     db.session.commit()
     delivered = deliver_outbox(db.session, config)
     db.session.commit()

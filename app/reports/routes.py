@@ -9,17 +9,19 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.auth import flow
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
+from app.domain.jobs import is_in_progress, may_request_again, pack_progress
 from app.domain.permissions import Permission
 from app.domain.reports import ReportAction, ReportConflict, ReportState, allowed_actions, transition
 from app.exports.docx import render_docx, report_docx
 from app.exports.html import render_print_html
 from app.exports.json import render_json
-from app.exports.pdf import board_pack_pdf as render_board_pack_pdf
 from app.exports.pdf import report_pdf
 from app.extensions import db
 from app.models import BoardDecision, BoardMeeting, Report, SectionNarrative, Workstream
+from app.models._base import utcnow
 from app.reports import bp
 from app.reports.forms import (
     ConfirmForm,
@@ -31,12 +33,14 @@ from app.reports.forms import (
     StartReportForm,
     section_field,
 )
+from app.services import board_packs
 from app.services import decisions as decision_service
 from app.services import proposals as proposal_service
 from app.services import reports as service
 from app.services.plan_view import load_plan
 from app.services.report_model import (
     NARRATIVE_FIELDS,
+    BoardPack,
     ReportExtras,
     ReportModel,
     SnapshotIntegrityError,
@@ -308,15 +312,20 @@ def withdraw(report_id: int):
     )
 
 
-def _confirm_page(report: Report, return_form: ReturnForm | None = None, conflict: str | None = None):
-    """What the sponsor signs, restated from the snapshot, with the final Sign off and Return buttons."""
+def _confirm_page(
+    report: Report, return_form: ReturnForm | None = None, conflict: str | None = None, held: dict | None = None
+):
+    """What the sponsor signs, restated from the snapshot, with the final Sign off and Return buttons (``held``:
+    what was posted before the second factor was entered again)."""
     actions = _actions(report) & {ReportAction.SIGN_OFF, ReportAction.RETURN}
     if not actions:
         return _refused(report, ReportAction.SIGN_OFF) or redirect(_link(report), code=303)
     snapshot = latest_snapshot(db.session, report)
     sign_off_form = None
     if ReportAction.SIGN_OFF in actions:
-        sign_off_form = SignOffForm(formdata=None, snapshot_id=snapshot.id if snapshot else None)
+        held_id = (held or {}).get("snapshot_id", "")
+        read_id = int(held_id) if held_id.isdigit() else (snapshot.id if snapshot else None)
+        sign_off_form = SignOffForm(formdata=None, snapshot_id=read_id)
     if return_form is None and ReportAction.RETURN in actions:
         return_form = ReturnForm(formdata=None)
     return render_template(
@@ -361,7 +370,10 @@ def sign_off(report_id: int):
     """GET: the confirmation page. POST: sign off the snapshot the sponsor read."""
     report = _report_or_404(report_id, Permission.SIGN_OFF_REPORT)
     if request.method == "GET":
-        return _confirm_page(report)
+        return _confirm_page(report, held=flow.held_form())
+    again = flow.demand_fresh_second_factor(url_for("reports.sign_off", report_id=report_id), ("snapshot_id",))
+    if again is not None:
+        return again
     form = SignOffForm()
     if form.validate_on_submit():
         try:
@@ -650,7 +662,8 @@ def live_json(workstream_id: int):
     return _download(render_json(model), "application/json", _filename(model, "json"), inline=True)
 
 
-def _board_pack(meeting_id: int):
+def _board_pack(meeting_id: int) -> tuple[BoardMeeting, set[int], BoardPack, str]:
+    """The meeting, the workstreams of its programme the user may read, their pack, and its file name."""
     meeting = db.get_or_404(BoardMeeting, meeting_id)
     workstream_ids = set(
         db.session.scalars(select(Workstream.id).where(Workstream.programme_id == meeting.programme_id))
@@ -663,18 +676,52 @@ def _board_pack(meeting_id: int):
         pack = build_board_pack(db.session, meeting, workstream_ids)
     except SnapshotIntegrityError:
         abort(500)
-    return pack, f"{_slug(meeting.name)}-{meeting.date.isoformat()}-board-pack"
+    return meeting, workstream_ids, pack, f"{_slug(meeting.name)}-{meeting.date.isoformat()}-board-pack"
+
+
+def _pack_page(meeting: BoardMeeting, workstream_ids: set[int], pack: BoardPack):
+    prepared = board_packs.find(db.session, board_packs.pack_key(pack, workstream_ids))
+    state = prepared.state if prepared else None
+    return render_page_or_block(
+        "reports/board_pack.html",
+        "pack_status",
+        meeting=meeting,
+        pack=pack,
+        prepared=prepared,
+        progress=pack_progress(state, prepared.papers_drawn, prepared.papers_total) if prepared else "",
+        polling=is_in_progress(state),
+        may_request=may_request_again(state, prepared.requested_at if prepared else None, utcnow()),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/board-pack", methods=["GET", "POST"])
+@permission_required(Permission.VIEW_SIGNED_REPORT)
+def board_pack(meeting_id: int):
+    """GET: the pack PDF's state (polled by htmx while it is drawn). POST: ask for it; answers at once, the pack is
+    drawn by a job."""
+    meeting, workstream_ids, pack, _ = _board_pack(meeting_id)
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        key = board_packs.pack_key(pack, workstream_ids)
+        board_packs.request(db.session, current_user, meeting, workstream_ids, key)
+        db.session.commit()
+        return redirect_after_post(url_for("reports.board_pack", meeting_id=meeting.id))
+    return _pack_page(meeting, workstream_ids, pack)
 
 
 @bp.route("/meetings/<int:meeting_id>/board-pack.pdf")
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def board_pack_pdf(meeting_id: int):
-    pack, name = _board_pack(meeting_id)
-    return _download(render_board_pack_pdf(pack), "application/pdf", f"{name}.pdf")
+    """The pack's PDF once its job has drawn it; until then its page, where it is asked for."""
+    meeting, workstream_ids, pack, name = _board_pack(meeting_id)
+    body = board_packs.ready_file(db.session, board_packs.pack_key(pack, workstream_ids))
+    if body is None:
+        return redirect(url_for("reports.board_pack", meeting_id=meeting.id), code=303)
+    return _download(body, "application/pdf", f"{name}.pdf")
 
 
 @bp.route("/meetings/<int:meeting_id>/board-pack.docx")
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def board_pack_docx(meeting_id: int):
-    pack, name = _board_pack(meeting_id)
+    _, _, pack, name = _board_pack(meeting_id)
     return _download(render_docx(pack.models, pack=pack), DOCX_TYPE, f"{name}.docx")

@@ -67,3 +67,31 @@ def changes(obj, fields: list[str], new_values: dict) -> tuple[dict, dict]:
             before[field], after[field] = old, new
             setattr(obj, field, new)
     return before, after
+
+
+def record_security(
+    session: Session,
+    action: str,
+    *,
+    user: User | None = None,
+    actor: User | None = None,
+    summary: str = "",
+    **details,
+) -> AuditEvent:
+    """Add one event of the security log (sign-ins, failures, second factors, single sign-on, invitations, resets)
+    about ``user``'s account, or about no account (a failure at an address no account has). ``details`` (the
+    client's address, the sign-in method, a reason) are kept as JSON with the account's email address."""
+    if user is not None and user.id is None:
+        session.flush()
+    after = {"email": user.email} if user is not None else {}
+    after.update({key: value for key, value in details.items() if value is not None})
+    event = AuditEvent(
+        actor_id=actor.id if actor else None,
+        action=action,
+        object_type="user",
+        object_id=user.id if user is not None else None,
+        summary=summary,
+        after=dump(after),
+    )
+    session.add(event)
+    return event

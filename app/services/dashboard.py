@@ -14,12 +14,12 @@ from sqlalchemy import Boolean, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.domain.permissions import Role
-from app.domain.rag import MilestoneAssessment, WorkstreamAssessment
+from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, falls_due_soon
+from app.domain.reports import ReportState
 from app.models import Milestone, Proposal, Report, User, Workstream
 from app.services.plan_view import load_plans
 from app.services.proposals_queue import DECIDABLE, decidable_params
 
-DUE_SOON_DAYS = 14
 DECISIONS_SHOWN = 10
 OWN_PROPOSALS_SHOWN = 10
 SIGNED_REPORTS_SHOWN = 10
@@ -105,11 +105,11 @@ _RANKED_REPORTS = (
     .where(
         or_(
             and_(
-                Report.state == "awaiting_sign_off",
+                Report.state == ReportState.AWAITING_SIGN_OFF.value,
                 Report.workstream_id.in_(bindparam("sponsor_ws", expanding=True)),
             ),
             and_(
-                Report.state == "signed_off",
+                Report.state == ReportState.SIGNED_OFF.value,
                 or_(
                     bindparam("every_ws", type_=Boolean()).is_(True),
                     Report.workstream_id.in_(bindparam("member_ws", expanding=True)),
@@ -122,7 +122,7 @@ _RANKED_REPORTS = (
 _REPORTS = (
     select(Report)
     .join(_RANKED_REPORTS, _RANKED_REPORTS.c.id == Report.id)
-    .where(or_(Report.state == "awaiting_sign_off", _RANKED_REPORTS.c.rank <= SIGNED_REPORTS_SHOWN))
+    .where(or_(Report.state == ReportState.AWAITING_SIGN_OFF.value, _RANKED_REPORTS.c.rank <= SIGNED_REPORTS_SHOWN))
     .options(joinedload(Report.workstream), joinedload(Report.meeting))
 )
 
@@ -133,10 +133,10 @@ def _reports(
     params = {"sponsor_ws": sponsor_ws, "member_ws": member_ws, "every_ws": every_workstream}
     found = session.scalars(_REPORTS, params).all()
     dashboard.reports_to_sign = sorted(
-        (r for r in found if r.state == "awaiting_sign_off"), key=lambda r: (r.submitted_at, r.id)
+        (r for r in found if r.state == ReportState.AWAITING_SIGN_OFF), key=lambda r: (r.submitted_at, r.id)
     )
     dashboard.signed_reports = sorted(
-        (r for r in found if r.state == "signed_off"), key=lambda r: (r.signed_off_at, r.id), reverse=True
+        (r for r in found if r.state == ReportState.SIGNED_OFF), key=lambda r: (r.signed_off_at, r.id), reverse=True
     )
 
 
@@ -180,12 +180,13 @@ def _assess(
     user_id = user.id  # once: ``user`` may be the request's proxy to the signed-in user
     for workstream, plan in zip(workstreams, load_plans(session, workstreams, today), strict=True):
         dashboard.workstreams.append(WorkstreamStatus(workstream, plan.assessment))
+        thresholds = workstream.programme.thresholds
         leads = workstream.id in lead_ws
         for row in plan.rows:
             milestone, assessment = row.milestone, row.assessment
             if not assessment.is_open:
                 continue
-            mine = milestone.owner_id == user_id and (milestone.current_due - today).days <= DUE_SOON_DAYS
+            mine = milestone.owner_id == user_id and falls_due_soon(milestone.current_due, today, thresholds)
             overdue = leads and assessment.overdue_days > 0
             if mine or overdue:
                 item = MilestoneItem(

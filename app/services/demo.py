@@ -13,6 +13,7 @@ from app.domain.demo import DemoCalendar, as_published, demo_calendar
 from app.domain.evidence import DEFAULT_MAX_BYTES
 from app.domain.permissions import Role
 from app.domain.proposals import Kind
+from app.domain.reports import ReportState
 from app.models import BoardMeeting, Milestone, Programme, Report, Section, SectionNarrative, User, Workstream
 from app.services import admin, plan, proposals, reports, risks, users
 from app.services.audit import record
@@ -170,7 +171,7 @@ def _add_report(
     report = Report(
         workstream_id=workstream.id,
         meeting_id=meeting.id,
-        state="draft",
+        state=ReportState.DRAFT.value,
         **{key: value for key, (value, _) in moved.items()},
         **{f"{key}_is_month": month_only for key, (_, month_only) in moved.items()},
         introduction=calendar.move_text(header["introduction"]),

@@ -27,7 +27,7 @@ from app.domain.imports import (
 )
 from app.domain.permissions import Role
 from app.domain.plan import normalise_reference
-from app.domain.proposals import Kind, check_completion_date, import_source, may_record_at_import
+from app.domain.proposals import Kind, State, check_completion_date, import_source, may_record_at_import
 from app.domain.rag import reference_sort_key
 from app.domain.risk import Impact, Likelihood
 from app.domain.text import LINE_LIMIT, TEXT_LIMIT, check_text
@@ -277,7 +277,7 @@ class RowChecker:
             for milestone_id, kind in session.execute(
                 select(Proposal.milestone_id, Proposal.kind)
                 .join(Milestone, Proposal.milestone_id == Milestone.id)
-                .where(Milestone.workstream_id == ws_id, Proposal.state == "pending")
+                .where(Milestone.workstream_id == ws_id, Proposal.state == State.PENDING.value)
             )
         }
         self.risks = {r.reference: r for r in session.scalars(select(Risk).where(Risk.workstream_id == ws_id))}

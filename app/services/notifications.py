@@ -66,28 +66,47 @@ def mark_read(session: Session, user: User, notification_id: int | None = None) 
 
 
 def queue_email(session: Session, to: str, subject: str, body: str) -> OutboxEmail:
+    """Put an email in the outbox; the ``deliver_mail`` job sends it once the session commits (one such job waits
+    at a time, however many emails it is for)."""
+    from app import jobs
+    from app.jobs.tasks import deliver_mail
+
     mail = OutboxEmail(to=to, subject=subject, body=body)
     session.add(mail)
     log.info("mail queued to=%s subject=%s", to, subject)
+    jobs.defer(session, deliver_mail, lock="deliver-mail")
     return mail
 
 
 def deliver_outbox(session: Session, config: dict) -> int:
-    """Send queued mail over SMTP when a server is configured. Returns how many were sent."""
+    """Send queued mail over SMTP when a server is configured. Returns how many were sent.
+
+    Each email is claimed before it is sent (an UPDATE of its row while still unsent): of two senders at once
+    (a job and a command, or two workers) only one sends it."""
     if not config.get("MAIL_SERVER"):
         return 0
-    pending = session.scalars(select(OutboxEmail).where(OutboxEmail.sent_at.is_(None))).all()
+    pending = session.scalars(select(OutboxEmail.id).where(OutboxEmail.sent_at.is_(None))).all()
     if not pending:
         return 0
+    sent = 0
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        for mail in pending:
+        for mail_id in pending:
+            claimed = session.execute(
+                update(OutboxEmail)
+                .where(OutboxEmail.id == mail_id, OutboxEmail.sent_at.is_(None))
+                .values(sent_at=utcnow())
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if not claimed:
+                continue
+            mail = session.get(OutboxEmail, mail_id, populate_existing=True)
             message = EmailMessage()
             message["From"], message["To"], message["Subject"] = config["MAIL_FROM"], mail.to, mail.subject
             message.set_content(mail.body)
             smtp.send_message(message)
-            mail.sent_at = utcnow()
-    return len(pending)
+            sent += 1
+    return sent

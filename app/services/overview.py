@@ -9,9 +9,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from app.domain.rag import MilestoneFacts, Rag, RiskFacts, WorkstreamAssessment, assess_workstream, score_trend
-from app.domain.risk import Impact, Likelihood
-from app.models import BoardMeeting, Milestone, Programme, Proposal, Report, Risk, Workstream
+from app.domain.rag import Rag, WorkstreamAssessment, score_trend
+from app.domain.reports import ReportState
+from app.models import BoardMeeting, Programme, Report, Workstream
+from app.services.plan_view import load_plans
 
 TREND_LABELS = {
     "new": "No signed-off report yet",
@@ -65,9 +66,9 @@ def build_overview(
     """Assess every workstream (or only ``workstream_ids``, of one programme if given) as at ``as_of``, grouped by
     programme in name order.
 
-    Five queries whatever the number of workstreams, milestones or risks: workstreams with their programmes,
-    milestone facts, pending completions, risk facts and signed-off reports. Raises DomainError if a programme's
-    thresholds are invalid.
+    Four queries whatever the number of workstreams, milestones or risks: workstreams with their programmes, their
+    plans as the plan read model reads them (``load_plans``: milestones and risks) and signed-off reports. Raises
+    DomainError if a programme's thresholds are invalid.
     """
     query = select(Workstream).options(joinedload(Workstream.programme)).join(Workstream.programme)
     if workstream_ids is not None:
@@ -79,62 +80,25 @@ def build_overview(
     if not ids:
         return []
 
-    pending = set(
-        session.scalars(
-            select(Proposal.milestone_id)
-            .join(Milestone, Proposal.milestone_id == Milestone.id)
-            .where(Milestone.workstream_id.in_(ids), Proposal.state == "pending", Proposal.kind == "completion")
-        )
-    )
-    milestones: dict[int, list[MilestoneFacts]] = {i: [] for i in ids}
-    for row in session.execute(
-        select(
-            Milestone.id,
-            Milestone.workstream_id,
-            Milestone.reference,
-            Milestone.due,
-            Milestone.revised_due,
-            Milestone.completed_on,
-            Milestone.removed,
-        ).where(Milestone.workstream_id.in_(ids))
-    ):
-        milestones[row.workstream_id].append(
-            MilestoneFacts(
-                reference=row.reference,
-                due=row.due,
-                revised_due=row.revised_due,
-                completed_on=row.completed_on,
-                removed=row.removed,
-                pending_completion=row.id in pending,
-            )
-        )
-    risks: dict[int, list[RiskFacts]] = {i: [] for i in ids}
-    for row in session.execute(
-        select(Risk.workstream_id, Risk.reference, Risk.likelihood, Risk.impact, Risk.closed).where(
-            Risk.workstream_id.in_(ids)
-        )
-    ):
-        risks[row.workstream_id].append(
-            RiskFacts(row.reference, Likelihood(row.likelihood), Impact(row.impact), row.closed)
-        )
     last_signed_off = _last_signed_off(session, ids, as_of)
 
     programmes: dict[int, ProgrammeOverview] = {}
-    for workstream in workstreams:
-        assessment = assess_workstream(
-            milestones[workstream.id], risks[workstream.id], as_of, workstream.programme.thresholds
-        )
+    for workstream, plan in zip(workstreams, load_plans(session, workstreams, as_of), strict=True):
         overview = programmes.setdefault(workstream.programme_id, ProgrammeOverview(workstream.programme))
-        overview.rows.append(WorkstreamOverview(workstream, assessment, last_signed_off.get(workstream.id)))
+        overview.rows.append(WorkstreamOverview(workstream, plan.assessment, last_signed_off.get(workstream.id)))
     return list(programmes.values())
 
 
 def _last_signed_off(session: Session, workstream_ids: list[int], as_of: date) -> dict[int, Report]:
-    """Each workstream's latest signed-off report (by meeting date) signed off on or before ``as_of``."""
+    """Each workstream's latest signed-off report (by meeting date) signed off on or before ``as_of``.
+
+    Not a paper's "Previous RAG" (``previous_signed``, the paper before a given meeting): the overview's trend
+    compares today's computed RAG with the latest RAG a sponsor signed, so a paper signed for the coming board
+    counts from the day it is signed."""
     reports = session.scalars(
         select(Report)
         .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)
-        .where(Report.workstream_id.in_(workstream_ids), Report.state == "signed_off")
+        .where(Report.workstream_id.in_(workstream_ids), Report.state == ReportState.SIGNED_OFF.value)
         .options(joinedload(Report.meeting))
         .order_by(BoardMeeting.date, Report.signed_off_at, Report.id)
     ).all()

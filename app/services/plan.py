@@ -137,8 +137,8 @@ def record_imported_completion(
         )
     proposal = Proposal(
         milestone_id=milestone.id,
-        kind="completion",
-        state="approved",
+        kind=rules.Kind.COMPLETION.value,
+        state=rules.State.APPROVED.value,
         proposed_by_id=proposer_id,
         completion_date=completed_on,
         completion_is_month=is_month,

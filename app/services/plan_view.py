@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.domain.plan import MilestoneDates, RiskScoring
-from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, assess_workstream
-from app.models import Milestone, Proposal, Risk, Section, User, Workstream
+from app.domain.proposals import Kind, State
+from app.domain.rag import MilestoneAssessment, WorkstreamAssessment, assess_milestone, assess_workstream
+from app.models import AuditEvent, Milestone, Proposal, Risk, Section, User, Workstream
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ _MILESTONE_COLUMNS = tuple(
 )
 _PENDING_KINDS = (
     select(func.aggregate_strings(Proposal.kind, ","))
-    .where(Proposal.milestone_id == _milestones.c.id, Proposal.state == "pending")
+    .where(Proposal.milestone_id == _milestones.c.id, Proposal.state == State.PENDING.value)
     .scalar_subquery()
 )
 # Complete by a completion recorded at import (approved without a decider's look at evidence).
@@ -87,8 +88,8 @@ _RECORDED_AT_IMPORT = (
     select(Proposal.id)
     .where(
         Proposal.milestone_id == _milestones.c.id,
-        Proposal.kind == "completion",
-        Proposal.state == "approved",
+        Proposal.kind == Kind.COMPLETION.value,
+        Proposal.state == State.APPROVED.value,
         Proposal.imported.is_(True),
     )
     .exists()
@@ -244,9 +245,44 @@ def _plan(
     milestones: list[tuple[PlanMilestone, frozenset[str], bool]],
     risks: list[PlanRisk],
 ) -> PlanView:
-    facts = [m.facts(pending_completion="completion" in kinds) for m, kinds, _ in milestones]
+    facts = [m.facts(pending_completion=Kind.COMPLETION in kinds) for m, kinds, _ in milestones]
     assessment = assess_workstream(facts, [r.facts() for r in risks], as_of, workstream.programme.thresholds)
     by_section = {s.id: SectionRows(s) for s in sections}
     for (milestone, kinds, imported), milestone_assessment in zip(milestones, assessment.milestones, strict=True):
         by_section[milestone.section_id].rows.append(MilestoneRow(milestone, milestone_assessment, kinds, imported))
     return PlanView(workstream, as_of, list(by_section.values()), risks, assessment)
+
+
+@dataclass
+class MilestonePage:
+    """One milestone as its page shows it: its RAG row as at a date, its proposals (newest first, with who made and
+    decided them) and its history (newest first, with who did each thing)."""
+
+    row: MilestoneRow
+    proposals: list[Proposal]
+    history: list[AuditEvent]
+
+
+def load_milestone_page(session: Session, milestone: Milestone, as_of: date) -> MilestonePage:
+    """The milestone's page: its assessment by the RAG rules with its programme's thresholds, its proposals and its
+    history, in two queries."""
+    proposals = list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.milestone_id == milestone.id)
+            .options(joinedload(Proposal.proposed_by), joinedload(Proposal.decided_by))
+            .order_by(Proposal.id.desc())
+        )
+    )
+    pending = frozenset(p.kind for p in proposals if p.state == State.PENDING)
+    thresholds = milestone.section.workstream.programme.thresholds
+    assessment = assess_milestone(milestone.facts(pending_completion=Kind.COMPLETION in pending), as_of, thresholds)
+    history = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.milestone_id == milestone.id)
+            .options(joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
+    )
+    return MilestonePage(MilestoneRow(milestone, assessment, pending), proposals, history)

@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.domain.imports import MILESTONE_HEADINGS, RISK_HEADINGS, match_heading
-from app.domain.packages import Bounds, UnsafePackage, check_package
+from app.domain.packages import UnsafePackage, check_package
 from app.domain.text import printable
 
 MILESTONES = "milestones"
@@ -215,7 +215,7 @@ def read_plan_file(filename: str, content: bytes) -> tuple[Table, Table | None]:
     if suffix != ".xlsx":
         raise UnreadableFile("The file must be an Excel workbook (.xlsx) or a CSV file (.csv)")
     try:
-        check_package(content, label=XLSX_LABEL, main_part="xl/workbook.xml", bounds=Bounds(max_bytes=MAX_BYTES))
+        check_package(content, label=XLSX_LABEL, extension="xlsx", max_bytes=MAX_BYTES)
     except UnsafePackage as error:
         raise UnreadableFile(str(error)) from error
     try:

@@ -24,6 +24,7 @@ from app.domain.errors import DomainError
 from app.domain.evidence import (
     FILES_FIELD,
     CheckedFile,
+    EvidenceKind,
     check_file,
     check_link_count,
     format_size,
@@ -31,7 +32,8 @@ from app.domain.evidence import (
     split_links,
 )
 from app.domain.permissions import Role
-from app.models import Evidence, Membership, Milestone, Proposal, User
+from app.domain.rag import falls_due_soon
+from app.models import Evidence, Membership, Milestone, Programme, Proposal, User, Workstream
 from app.models._base import utcnow
 from app.services import audit
 from app.services.notifications import app_path, notify, queue_email
@@ -39,7 +41,6 @@ from app.services.virus_scan import Scanner
 
 log = logging.getLogger(__name__)
 
-REMINDER_DUE_DAYS = 14
 DIGEST_WAITING_DAYS = 3
 
 
@@ -143,7 +144,9 @@ def propose(
     links = split_links(rules.LINKS.check(values.links, "links"))
     check_link_count(0, len(links))
     files = check_uploads(uploads, max_bytes, scanner)
-    proposal = Proposal(milestone_id=milestone.id, kind=kind.value, state="pending", version=1, proposed_by_id=actor.id)
+    proposal = Proposal(
+        milestone_id=milestone.id, kind=kind.value, state=rules.State.PENDING.value, version=1, proposed_by_id=actor.id
+    )
     if kind is rules.Kind.COMPLETION:
         proposal.note = rules.check_completion(
             values.completion_date, values.completion_is_month, today, values.note, len(files) + len(links)
@@ -219,7 +222,7 @@ def propose_from_import(
     proposal = Proposal(
         milestone_id=milestone.id,
         kind=kind.value,
-        state="pending",
+        state=rules.State.PENDING.value,
         version=1,
         proposed_by_id=proposer.id,
         source=source,
@@ -241,7 +244,9 @@ def propose_from_import(
 def _refuse_duplicate(session: Session, milestone: Milestone, kind: rules.Kind) -> None:
     waiting = session.scalar(
         select(Proposal.id).where(
-            Proposal.milestone_id == milestone.id, Proposal.kind == kind.value, Proposal.state == "pending"
+            Proposal.milestone_id == milestone.id,
+            Proposal.kind == kind.value,
+            Proposal.state == rules.State.PENDING.value,
         )
     )
     if waiting:
@@ -286,7 +291,7 @@ def _store_evidence(
             Evidence(
                 proposal_id=proposal.id,
                 proposal_version=proposal.version,
-                kind="file",
+                kind=EvidenceKind.FILE.value,
                 filename=checked.filename,
                 media_type=checked.media_type,
                 size=checked.size,
@@ -297,7 +302,11 @@ def _store_evidence(
         )
     stored += [
         Evidence(
-            proposal_id=proposal.id, proposal_version=proposal.version, kind="link", url=link, uploaded_by_id=actor.id
+            proposal_id=proposal.id,
+            proposal_version=proposal.version,
+            kind=EvidenceKind.LINK.value,
+            url=link,
+            uploaded_by_id=actor.id,
         )
         for link in links
     ]
@@ -306,7 +315,7 @@ def _store_evidence(
             Evidence(
                 proposal_id=proposal.id,
                 proposal_version=proposal.version,
-                kind="note",
+                kind=EvidenceKind.NOTE.value,
                 note=note,
                 uploaded_by_id=actor.id,
             )
@@ -314,7 +323,7 @@ def _store_evidence(
     session.add_all(stored)
     session.flush()
     for item in stored:
-        if item.kind == "file":
+        if item.kind == EvidenceKind.FILE:
             action, summary = (
                 "evidence.uploaded",
                 (
@@ -323,7 +332,7 @@ def _store_evidence(
                 ),
             )
             after = {"filename": item.filename, "size": item.size, "sha256": item.sha256, "media_type": item.media_type}
-        elif item.kind == "link":
+        elif item.kind == EvidenceKind.LINK:
             action, summary = (
                 "evidence.linked",
                 f"{actor.name} added the link {item.url} to version {item.proposal_version}",
@@ -367,7 +376,9 @@ def add_evidence(
     links = split_links(rules.LINKS.check(links_text, "links"))
     if links:
         existing = session.scalar(
-            select(func.count(Evidence.id)).where(Evidence.proposal_id == proposal.id, Evidence.kind == "link")
+            select(func.count(Evidence.id)).where(
+                Evidence.proposal_id == proposal.id, Evidence.kind == EvidenceKind.LINK.value
+            )
         )
         check_link_count(existing or 0, len(links))
     files = check_uploads(uploads, max_bytes, scanner)
@@ -377,7 +388,7 @@ def add_evidence(
     seen = proposal.version
     bumped = session.execute(
         update(Proposal)
-        .where(Proposal.id == proposal.id, Proposal.state == "pending", Proposal.version == seen)
+        .where(Proposal.id == proposal.id, Proposal.state == rules.State.PENDING.value, Proposal.version == seen)
         .values(version=Proposal.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -416,8 +427,8 @@ def withdraw(session: Session, actor: User, proposal: Proposal) -> Proposal:
     now = utcnow()
     result = session.execute(
         update(Proposal)
-        .where(Proposal.id == proposal.id, Proposal.state == "pending")
-        .values(state="withdrawn", updated_at=now)
+        .where(Proposal.id == proposal.id, Proposal.state == rules.State.PENDING.value)
+        .values(state=rules.State.WITHDRAWN.value, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -432,8 +443,8 @@ def withdraw(session: Session, actor: User, proposal: Proposal) -> Proposal:
         workstream_id=milestone.workstream_id,
         milestone_id=milestone.id,
         summary=f"{actor.name} withdrew the proposal of {describe(proposal)}",
-        before={"state": "pending"},
-        after={"state": "withdrawn"},
+        before={"state": rules.State.PENDING.value},
+        after={"state": rules.State.WITHDRAWN.value},
     )
     return proposal
 
@@ -444,7 +455,7 @@ _proposals = Proposal.__table__
 # the parameters it is executed with.
 DECIDE = update(_proposals).where(
     _proposals.c.id == bindparam("proposal_id"),
-    _proposals.c.state == "pending",
+    _proposals.c.state == rules.State.PENDING.value,
     _proposals.c.version == bindparam("seen_version"),
 )
 MILESTONE_FOR_UPDATE = (
@@ -473,7 +484,7 @@ def decide(
     rules.check_may_decide(
         actor.id, actor.roles_in(workstream_id), proposal.proposed_by_id, proposal.proposed_by.roles_in(workstream_id)
     )
-    if proposal.state != "pending":
+    if proposal.state != rules.State.PENDING:
         raise _conflict(session, proposal.id, seen_version or proposal.version)
     chosen, reason = rules.parse_decision(decision, reason)
     if seen_version is None:
@@ -498,7 +509,7 @@ def decide(
     if chosen is rules.Decision.APPROVE:
         milestone = _locked_milestone(session, proposal.milestone_id)
     what = describe(proposal)
-    verb = "approved" if chosen is rules.Decision.APPROVE else "rejected"
+    verb = chosen.state.value
     audit.record(
         session,
         actor,
@@ -508,7 +519,7 @@ def decide(
         milestone_id=milestone.id,
         summary=f"{actor.name} {verb} the proposal of {what} (version {seen_version})"
         + (f": {reason}" if reason else ""),
-        before={"state": "pending", "version": seen_version},
+        before={"state": rules.State.PENDING.value, "version": seen_version},
         after={"state": chosen.state.value, "reason": reason},
     )
     if chosen is rules.Decision.APPROVE:
@@ -564,7 +575,7 @@ def _apply_to_milestone(session: Session, actor: User, proposal: Proposal, miles
 
 def _settled_conflict(session: Session, actor: User, proposal: Proposal) -> None:
     """Tell the proposer who settled their proposal, and when, rather than only that it is settled."""
-    if actor.id == proposal.proposed_by_id and proposal.state != "pending":
+    if actor.id == proposal.proposed_by_id and proposal.state != rules.State.PENDING:
         raise _conflict(session, proposal.id, proposal.version)
 
 
@@ -636,29 +647,35 @@ class ReminderRun:
 def send_reminders(session: Session, today: date, now: datetime) -> ReminderRun:
     """Queue the reminder emails a daily cron job sends.
 
-    Owners: one email listing their open milestones due within 14 days or overdue, with no completion waiting
-    for a decision. Deciders: a digest of proposals they may decide that have waited more than 3 days.
+    Owners: one email listing their open milestones due soon (within their programme's amber window) or overdue,
+    with no completion waiting for a decision. Deciders: a digest of proposals they may decide that have waited
+    more than 3 days.
     """
     pending_completion = (
         select(Proposal.id)
-        .where(Proposal.milestone_id == Milestone.id, Proposal.kind == "completion", Proposal.state == "pending")
+        .where(
+            Proposal.milestone_id == Milestone.id,
+            Proposal.kind == rules.Kind.COMPLETION.value,
+            Proposal.state == rules.State.PENDING.value,
+        )
         .exists()
     )
-    milestones = session.scalars(
-        select(Milestone)
+    rows = session.execute(
+        select(Milestone, Programme)
+        .join(Workstream, Workstream.id == Milestone.workstream_id)
+        .join(Programme, Programme.id == Workstream.programme_id)
         .where(
             Milestone.removed.is_(False),
             Milestone.completed_on.is_(None),
             Milestone.owner_id.is_not(None),
-            func.coalesce(Milestone.revised_due, Milestone.due) <= today + timedelta(days=REMINDER_DUE_DAYS),
             ~pending_completion,
         )
         .options(joinedload(Milestone.owner))
         .order_by(func.coalesce(Milestone.revised_due, Milestone.due), Milestone.sort_key)
     ).all()
     by_owner: dict[int, list[Milestone]] = {}
-    for milestone in milestones:
-        if milestone.owner.active:
+    for milestone, programme in rows:
+        if milestone.owner.active and falls_due_soon(milestone.current_due, today, programme.thresholds):
             by_owner.setdefault(milestone.owner_id, []).append(milestone)
     for items in by_owner.values():
         owner = items[0].owner
@@ -667,14 +684,16 @@ def send_reminders(session: Session, today: date, now: datetime) -> ReminderRun:
             session,
             owner.email,
             f"{len(items)} milestone{'s' if len(items) != 1 else ''} due soon or overdue",
-            f"Hello {owner.name},\n\nThese milestones of yours are due within {REMINDER_DUE_DAYS} days or overdue. "
+            f"Hello {owner.name},\n\nThese milestones of yours are due soon or overdue. "
             "Propose completion with evidence, or ask for a revised date with the reason for delay.\n\n"
             + "\n".join(lines),
         )
 
     waiting = session.scalars(
         select(Proposal)
-        .where(Proposal.state == "pending", Proposal.created_at < now - timedelta(days=DIGEST_WAITING_DAYS))
+        .where(
+            Proposal.state == rules.State.PENDING.value, Proposal.created_at < now - timedelta(days=DIGEST_WAITING_DAYS)
+        )
         .options(joinedload(Proposal.milestone), joinedload(Proposal.proposed_by))
         .order_by(Proposal.created_at, Proposal.id)
     ).all()
@@ -712,7 +731,7 @@ def waiting_for_decision(session: Session, workstream_id: int) -> list[Proposal]
         session.scalars(
             select(Proposal)
             .join(Proposal.milestone)
-            .where(Milestone.workstream_id == workstream_id, Proposal.state == "pending")
+            .where(Milestone.workstream_id == workstream_id, Proposal.state == rules.State.PENDING.value)
             .options(contains_eager(Proposal.milestone), joinedload(Proposal.proposed_by))
             .order_by(Milestone.sort_key, Proposal.id)
         )

@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 
 from app.domain.dates import parse_paper_date, plan_date_text
 from app.domain.imports import MILESTONE_HEADINGS, RISK_HEADINGS, heading_key, match_heading
-from app.domain.packages import Bounds, UnsafePackage, check_package
+from app.domain.packages import UnsafePackage, check_package
 from app.domain.proposals import comments_without_label
 from app.services.plan_workbook import MAX_BYTES, MILESTONES, RISKS, Table, UnreadableFile
 
@@ -114,7 +114,7 @@ def read_report(content: bytes) -> Paper:
     """Read a .docx highlight report. Checked as a package first (app.domain.packages). Raises UnreadableFile for
     a file that is not a safe Word document; what the paper says is checked later, with every problem named."""
     try:
-        check_package(content, label=DOCX_LABEL, main_part="word/document.xml", bounds=Bounds(max_bytes=MAX_BYTES))
+        check_package(content, label=DOCX_LABEL, extension="docx", max_bytes=MAX_BYTES)
     except UnsafePackage as error:
         raise UnreadableFile(str(error)) from error
     try:

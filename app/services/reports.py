@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import jobs
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Role
 from app.domain.rag import Rag
@@ -38,6 +39,7 @@ from app.domain.reports import (
     reminders_due,
     transition,
 )
+from app.jobs.tasks import render_signed_paper
 from app.models import (
     AuditEvent,
     BoardMeeting,
@@ -496,7 +498,12 @@ def withdraw_report(session: Session, actor: User, report: Report) -> None:
     target = _check(ReportAction.WITHDRAW, report, actor)
     _move(session, report, ReportAction.WITHDRAW, _back_to_draft(session, report, target))
     audit.record(
-        session, actor, "report.withdrawn", report, before={"state": "awaiting_sign_off"}, after={"state": target.value}
+        session,
+        actor,
+        "report.withdrawn",
+        report,
+        before={"state": ReportState.AWAITING_SIGN_OFF.value},
+        after={"state": target.value},
     )
     _tell(session, _people(report, Role.SPONSOR), report, f"was withdrawn by {actor.name}")
 
@@ -532,7 +539,7 @@ def return_report(session: Session, actor: User, report: Report, comments: str) 
         "report.returned",
         report,
         summary="Returned with comments",
-        before={"state": "awaiting_sign_off"},
+        before={"state": ReportState.AWAITING_SIGN_OFF.value},
         after={"state": target.value, "comments": comments},
     )
     _tell(session, _report_leads(report), report, f"was returned by {actor.name}: {comments}")
@@ -575,11 +582,12 @@ def sign_off_report(
         "report.signed_off",
         report,
         summary=f"Signed off snapshot {snapshot.sequence} (sha256 {snapshot.sha256})",
-        before={"state": "awaiting_sign_off"},
+        before={"state": ReportState.AWAITING_SIGN_OFF.value},
         after={"state": target.value, "snapshot_id": snapshot.id, "sha256": snapshot.sha256},
     )
     session.flush()
     _tell(session, _report_leads(report), report, f"was signed off by {actor.name}")
+    jobs.defer(session, render_signed_paper, report_id=report.id)
     return snapshot
 
 
@@ -628,6 +636,15 @@ class Reminder:
     meeting: BoardMeeting
     workstream: Workstream
     text: str
+
+
+def reminder_days(config) -> ReminderDays:
+    """The days before a meeting each reminder goes, from the settings (REMINDER_DAYS_*)."""
+    return ReminderDays(
+        owners=int(config.get("REMINDER_DAYS_OWNERS", 10)),
+        lead=int(config.get("REMINDER_DAYS_LEAD", 5)),
+        sponsor=int(config.get("REMINDER_DAYS_SPONSOR", 2)),
+    )
 
 
 def send_meeting_reminders(

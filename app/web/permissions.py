@@ -1,9 +1,10 @@
 """Route permission decorator and object loaders that give 404 for a missing object and 403 for a forbidden one."""
 
+import hmac
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app, make_response, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -12,6 +13,7 @@ from app.extensions import db, login_manager
 from app.models import Milestone, Workstream
 
 PUBLIC = "public"
+MACHINE = "machine"  # a route for machines, holding a bearer token
 
 
 def permission_required(permission: Permission) -> Callable:
@@ -41,6 +43,30 @@ def public(view):
     """Mark a route as open to everyone (sign-in page, health check)."""
     view.required_permission = PUBLIC
     return view
+
+
+def bearer_token(setting: str) -> Callable:
+    """For machines, not people: the request carries ``Authorization: Bearer <the setting's value>``, else 401.
+    With the setting empty the route is switched off (404)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            expected = current_app.config.get(setting) or ""
+            if not expected:
+                abort(404)
+            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+                response = make_response("A bearer token is needed.\n", 401)
+                response.headers["WWW-Authenticate"] = "Bearer"
+                response.mimetype = "text/plain"
+                return response
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = MACHINE
+        return wrapped
+
+    return decorator
 
 
 def require(permission: Permission, workstream_id: int) -> None:

@@ -2,6 +2,7 @@
 
 import gc
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,18 @@ def test_production_workers_follow_web_concurrency(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
 
     assert _load(ROOT / "gunicorn.conf.py").workers == 3
+
+
+def test_each_start_counts_metrics_into_an_empty_folder_the_workers_share(monkeypatch, tmp_path):
+    production = _load(ROOT / "gunicorn.conf.py")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # restored after the test, however on_starting sets it
+    production.on_starting(server=None)
+    made = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    assert made.is_dir() and not any(made.iterdir())
+
+    named = tmp_path / "metrics"
+    named.mkdir()
+    (named / "counter_123.db").write_bytes(b"an earlier run")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(named))
+    production.on_starting(server=None)
+    assert not any(named.iterdir())

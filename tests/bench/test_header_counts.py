@@ -1,10 +1,12 @@
-"""The header's count of decisions waiting is counted in SQL; it must agree with the queue's own rule."""
+"""Who may decide is one rule (app.domain.permissions.can_decide_proposal); the queue and the header's count ask
+it in SQL (DECIDABLE), which must pick exactly the proposals the rule allows."""
 
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
-from app.domain.permissions import Role
+from app.domain.permissions import Role, can_decide_proposal
 from app.extensions import db
 from app.models import Proposal
 from app.services.proposals_queue import pending_decisions_count, proposals_awaiting
@@ -28,11 +30,22 @@ def proposals_by_everyone(world):
 
 
 @pytest.mark.parametrize("role", ["lead", "sponsor", "owner", "viewer", "admin", "outsider", "second lead"])
-def test_header_count_matches_the_decision_queue(proposals_by_everyone, role):
+def test_the_queue_and_the_header_count_pick_what_the_domain_rule_allows(proposals_by_everyone, role):
     world = proposals_by_everyone
     user = world.b.owner if role == "second lead" else world.user(role)
+    allowed = {
+        p.id
+        for p in db.session.scalars(select(Proposal).where(Proposal.state == "pending"))
+        if can_decide_proposal(
+            user.id,
+            user.roles_in(p.milestone.workstream_id),
+            p.proposed_by_id,
+            p.proposed_by.roles_in(p.milestone.workstream_id),
+        )
+    }
 
-    assert pending_decisions_count(user) == len(proposals_awaiting(user))
+    assert {p.id for p in proposals_awaiting(user)} == allowed
+    assert pending_decisions_count(user) == len(allowed)
 
 
 def test_header_count_leaves_out_ones_own_proposals(proposals_by_everyone):

@@ -1,12 +1,15 @@
 """The demo, walked as a board paper is made: the owner proposes completion of 1.6 with a file and a note, the lead
-approves it and submits the report, the sponsor reads the confirmation and signs. The signed paper (JSON and Word)
-then shows 1.6 as complete with the owner's note as its comment."""
+approves it and submits the report, the sponsor reads the confirmation and signs. The paper awaiting sign-off says
+DRAFT on every page; the signed paper (JSON, Word and a tagged PDF) shows 1.6 as Complete with the owner's note as
+its comment and says on page 1 who signed it; the meeting's board pack has its cover, contents and one page count."""
 
 import io
 import re
 
+import pikepdf
 import pytest
 from docx import Document
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.demo import data
@@ -59,6 +62,10 @@ def test_an_approved_completion_reaches_the_signed_paper_with_its_note(demo_serv
     lead.get_by_role("button", name="Submit for sign-off").click()
     lead.locator("strong#report-state").get_by_text("Awaiting sign-off").wait_for()
 
+    # Until it is signed, the paper says so on every page.
+    unsigned = _pdf_pages(lead.request.get(demo_server.url("reports.download_pdf", report_id=report_id)).body())
+    assert len(unsigned) > 3 and all("DRAFT: AWAITING SIGN-OFF" in text for text in unsigned)
+
     # The sponsor reads the paper, opens the confirmation below it, and signs.
     sponsor.goto(demo_server.url("reports.detail", report_id=report_id))
     sponsor.locator("#sign-off-actions").get_by_role("button", name="Sign off", exact=True).click()
@@ -86,5 +93,28 @@ def test_an_approved_completion_reaches_the_signed_paper_with_its_note(demo_serv
         for table_row in table.rows
     ]
     [cells] = [cells for cells in rows if cells and cells[0] == REFERENCE]
-    assert "12 April 2021" in cells
+    assert "12 April 2021" in cells and "Complete" in cells
     assert expected in cells
+    opening = " ".join(p.text for p in Document(io.BytesIO(word.body())).paragraphs[:6])
+    assert re.search(r"Signed off by Morgan Hale on \d+ \w+ \d{4}", opening), opening
+
+    signed = sponsor.request.get(demo_server.url("reports.download_pdf", report_id=report_id)).body()
+    pages = _pdf_pages(signed)
+    assert "Signed off by Morgan Hale" in pages[0] and not any("DRAFT" in text for text in pages)
+    text = " ".join(" ".join(pages).split())
+    assert re.search(r"1\.6 .*Complete", text) and " ".join(expected.split()) in text
+    assert bool(pikepdf.open(io.BytesIO(signed)).Root.MarkInfo.Marked)  # a tagged PDF
+
+    # The meeting's board pack: its cover, a contents page, and one page count across the pack.
+    meeting_id = demo_server.query(select(Report.meeting_id).where(Report.id == report_id)).scalar_one()
+    pack = _pdf_pages(sponsor.request.get(demo_server.url("reports.board_pack_pdf", meeting_id=meeting_id)).body())
+    cover, contents = (" ".join(page.split()) for page in pack[:2])
+    assert "Direction of travel" in cover and "Signed off by Morgan Hale" in cover
+    assert "Contents" in contents and "Business Intelligence highlight report" in contents
+    assert [re.findall(r"Page \d+ of \d+", page) for page in pack] == [
+        [f"Page {n} of {len(pack)}"] for n in range(1, len(pack) + 1)
+    ]
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]

@@ -112,7 +112,7 @@ def test_an_owner_with_nothing_due_is_told_so(world, login_as):
     page = dashboard(login_as, world.a.owner)
 
     assert page.select_one("#my-milestones") is None
-    assert "Nothing of yours is due in the next 14 days or overdue." in page.get_text()
+    assert "Nothing of yours is due soon or overdue." in page.get_text()
 
 
 def test_the_lead_sees_overdue_milestones_longest_overdue_first(world, plan, login_as):
@@ -282,3 +282,16 @@ def test_a_workstream_with_no_milestones_shows_no_plan_yet_not_green(world, logi
     (tag,) = row.select(".govuk-tag")
     assert tag.get_text(strip=True) == "No plan yet"
     assert "govuk-tag--green" not in tag["class"]
+
+
+def test_due_soon_on_the_dashboard_is_the_programmes_amber_window(world, login_as):
+    """One rule for "due soon": the programme's amber window, as the RAG's label uses it."""
+    a = world.a
+    section = make_section(a.workstream, 3, "Later")
+    make_milestone(section, "3.1", owner_id=a.owner.id, due=days(20))
+    db.session.commit()
+    assert "3.1" not in " ".join(texts(dashboard(login_as, a.owner), "#my-milestones tr"))
+    world.programme.amber_window_days = 21
+    db.session.commit()
+    rows = texts(dashboard(login_as, a.owner), "#my-milestones tr")
+    assert any(row.startswith("3.1") and "Due soon" in row for row in rows), rows

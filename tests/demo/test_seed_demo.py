@@ -179,11 +179,18 @@ def test_seed_demo_set_in_a_week_refuses_a_database_holding_other_data(app):
 def test_a_short_demo_password_is_one_line_on_stderr_and_nothing_is_written(app):
     result = seed(app, password="too-short")
     assert result.exit_code == 1
-    assert result.stderr == "Error: DEMO_PASSWORD: Password must be 10 characters or more.\n"
+    assert result.stderr == "Error: DEMO_PASSWORD: Password must be 12 characters or more.\n"
     assert result.stdout == ""
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert db.session.scalar(select(func.count(User.id))) == 0
     assert db.session.scalar(select(func.count(Programme.id))) == 0
+
+
+def test_a_common_demo_password_is_refused_as_every_password_is(app):
+    result = seed(app, password="Password1234!")
+    assert result.exit_code == 1
+    assert "most common passwords" in result.stderr
+    assert db.session.scalar(select(func.count(User.id))) == 0
 
 
 def test_a_short_demo_password_exits_1_before_the_database_is_even_migrated(tmp_path):
@@ -201,7 +208,7 @@ def test_a_short_demo_password_exits_1_before_the_database_is_even_migrated(tmp_
         check=False,
     )
     assert run.returncode == 1
-    assert run.stderr.splitlines() == ["Error: DEMO_PASSWORD: Password must be 10 characters or more."]
+    assert run.stderr.splitlines() == ["Error: DEMO_PASSWORD: Password must be 12 characters or more."]
     assert "Traceback" not in run.stdout + run.stderr
     database = tmp_path / "highlight.db"
     if database.exists():

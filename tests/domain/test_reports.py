@@ -19,7 +19,6 @@ from app.domain.reports import (
     diff_reports,
     is_override,
     needs_reminder,
-    previous_rag,
     rag_status_label,
     reminders_due,
     reported_rag,
@@ -114,14 +113,6 @@ def test_rag_status_labels_follow_the_seed():
     assert rag_status_label("amber") == "Amber (At Risk)"
     assert rag_status_label(None) == "N/A"
     assert rag_status_label(Rag.RED).startswith("Red")
-
-
-def test_previous_rag_is_the_latest_signed_off_report_before_the_meeting():
-    reports = [(date(2021, 2, 15), "green"), (date(2020, 12, 14), "red"), (date(2021, 4, 19), "amber")]
-    assert previous_rag(reports, date(2021, 4, 19)) is Rag.GREEN
-    assert previous_rag(reports, date(2021, 6, 21)) is Rag.AMBER
-    assert previous_rag(reports, date(2020, 12, 14)) is None
-    assert previous_rag([], date(2021, 4, 19)) is None
 
 
 def _document(computed="amber", milestones=(), risks=()):

@@ -90,10 +90,14 @@ def _pages(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
-def test_the_pdf_pack_has_a_contents_page_and_counts_its_pages_once_across_every_report(demo, login_as):  # noqa: F811
+def test_the_pdf_pack_has_a_contents_page_and_counts_its_pages_once_across_every_report(
+    demo,  # noqa: F811
+    login_as,
+    fetch_board_pack,
+):
     _signed_off(demo, login_as)
     _second_signed_off(demo)
-    data = login_as(demo.admin).get(url_for("reports.board_pack_pdf", meeting_id=demo.meeting.id)).get_data()
+    data = fetch_board_pack(login_as(demo.admin), demo.meeting.id).get_data()
     pages = _pages(data)
     total = len(pages)
     for number, text in enumerate(pages, start=1):

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from flask import url_for
 from pypdf import PdfReader
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.domain.permissions import Role
 from app.exports import cache
@@ -20,7 +20,7 @@ from app.exports import pdf as pdf_export
 from app.exports.pdf import render_pdf
 from app.exports.pdf_pages import finished
 from app.extensions import db
-from app.models import KeptExport, ReportSnapshot
+from app.models import KeptExport, PreparedPack, ReportSnapshot
 from app.services.report_model import build_for_report
 from app.services.reports import create_report, sign_off_report, submit_report
 from tests.conftest import make_test_app
@@ -243,12 +243,17 @@ def test_the_renderer_version_follows_the_export_code(tmp_path, monkeypatch):
         cache.renderer_version.cache_clear()
 
 
-def test_the_board_pack_joins_the_kept_reports_behind_its_cover(demo, login_as, monkeypatch):  # noqa: F811
+def test_the_board_pack_joins_the_kept_reports_behind_its_cover(
+    demo,  # noqa: F811
+    login_as,
+    monkeypatch,
+    fetch_board_pack,
+):
     business = _signed_off(demo, login_as)
     youth_justice = _second_signed_off(demo)
     admin = login_as(demo.admin)
     url = url_for("reports.board_pack_pdf", meeting_id=demo.meeting.id)
-    pack = admin.get(url).get_data()  # both reports drawn side by side in worker processes, then kept
+    pack = fetch_board_pack(admin, demo.meeting.id).get_data()  # both reports drawn side by side, then kept
     assert len(_kept("pdf")) == 2
 
     draws = _counted(monkeypatch, "app.exports.pdf.draw")
@@ -257,8 +262,12 @@ def test_the_board_pack_joins_the_kept_reports_behind_its_cover(demo, login_as, 
     assert singles == [render_pdf([build_for_report(db.session, r, date.today())]) for r in (business, youth_justice)]
     draws.count = 0
 
-    assert admin.get(url).get_data() == pack
-    assert draws.count == 1  # the cover and contents only
+    assert admin.get(url).get_data() == pack  # the pack drawn once, kept
+    assert draws.count == 0
+    db.session.execute(delete(PreparedPack))
+    db.session.commit()
+    assert fetch_board_pack(admin, demo.meeting.id).get_data() == pack
+    assert draws.count == 1  # drawn again: the cover and contents only
     text = _pdf_text(pack)
     assert "board pack" in text and "Business Intelligence highlight report" in text and "Open the family hub" in text
     assert (
@@ -278,7 +287,12 @@ def test_the_board_pack_joins_the_kept_reports_behind_its_cover(demo, login_as, 
     ]
 
 
-def test_the_pack_draws_its_reports_here_when_worker_processes_cannot_start(demo, login_as, monkeypatch):  # noqa: F811
+def test_the_pack_draws_its_reports_here_when_worker_processes_cannot_start(
+    demo,  # noqa: F811
+    login_as,
+    monkeypatch,
+    fetch_board_pack,
+):
     _signed_off(demo, login_as)
     _second_signed_off(demo)
 
@@ -287,7 +301,7 @@ def test_the_pack_draws_its_reports_here_when_worker_processes_cannot_start(demo
 
     monkeypatch.setattr(pdf_export, "ProcessPoolExecutor", no_processes)
     draws = _counted(monkeypatch, "app.exports.pdf.draw")
-    pack = login_as(demo.admin).get(url_for("reports.board_pack_pdf", meeting_id=demo.meeting.id))
+    pack = fetch_board_pack(login_as(demo.admin), demo.meeting.id)
     assert pack.status_code == 200
     assert draws.count == 3  # the cover with the contents, and both reports, in this process
     assert "Open the family hub" in _pdf_text(pack.get_data())

@@ -133,7 +133,7 @@ def test_the_print_layout_reads_like_the_seed(demo, login_as):  # noqa: F811
     assert parse(served).select_one("style") is None  # the Content-Security-Policy forbids inline styles
 
 
-def test_the_board_pack_has_a_cover_then_every_signed_off_report(demo, login_as):  # noqa: F811
+def test_the_board_pack_has_a_cover_then_every_signed_off_report(demo, login_as, fetch_board_pack):  # noqa: F811
     make_workstream("Early Help", demo.workstream.programme)
     db.session.commit()
     submit(login_as(demo.lead), demo.report)
@@ -156,7 +156,7 @@ def test_the_board_pack_has_a_cover_then_every_signed_off_report(demo, login_as)
     ]
     assert cover.rows[1].cells[4].text.startswith(signed)
     assert all(m.reference in [c.text for c in _cells(document)] for m in data.MILESTONES)
-    pdf = login_as(demo.admin).get(url_for("reports.board_pack_pdf", meeting_id=demo.meeting.id))
+    pdf = fetch_board_pack(login_as(demo.admin), demo.meeting.id)
     text = _pdf_text(pdf.get_data())
     assert "board pack" in text and "No signed-off report" in text and "Amber (At Risk)" in text
     # A member reads the pack of the workstreams they belong to.

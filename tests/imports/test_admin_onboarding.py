@@ -69,7 +69,7 @@ def test_a_taken_name_or_a_bad_file_is_shown_on_the_form_and_nothing_is_kept(app
     taken = parse(create(client, world, name=world.a.workstream.name))
     assert f"already has a workstream called {world.a.workstream.name}" in taken.select_one("#name-error").get_text()
     bad = parse(create(client, world, content=b"PK\x03\x04junk", filename="plan.xlsx"))
-    assert "it is damaged" in bad.select_one(".govuk-error-summary").get_text()
+    assert "the file is damaged" in bad.select_one(".govuk-error-summary").get_text()
     assert db.session.scalar(select(func.count(PendingImport.id))) == 0
 
 

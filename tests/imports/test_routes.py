@@ -154,7 +154,7 @@ def test_an_unreadable_workbook_is_refused_on_the_upload_form_and_nothing_is_kep
     response = upload(login_as(world.a.lead), world.a.workstream, b"PK\x03\x04-not-really", "plan.xlsx")
     assert response.status_code == 200
     summary = parse(response).select_one(".govuk-error-summary").get_text()
-    assert "plan.xlsx: The file could not be read as an Excel workbook (.xlsx): it is damaged" in summary
+    assert "plan.xlsx: The file is not an Excel workbook (.xlsx): the file is damaged" in summary
     assert session.scalar(select(PendingImport)) is None
 
 

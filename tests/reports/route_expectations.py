@@ -24,6 +24,7 @@ EXPECTED = {
     "reports.snapshot_json": READ_DRAFT,
     "reports.live_json": READ_DRAFT,
     # Every member of the programme's workstreams reads the pack: outsider leads workstream B of it.
+    "reports.board_pack": SIGNED_IN,
     "reports.board_pack_pdf": SIGNED_IN,
     "reports.board_pack_docx": SIGNED_IN,
 }

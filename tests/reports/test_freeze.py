@@ -138,6 +138,6 @@ def test_a_tampered_snapshot_is_never_served(demo, login_as, caplog):
             response = viewer.get(url_for(endpoint, report_id=report.id))
             assert response.status_code == 500, endpoint
             assert b"Green (On Track)" not in response.get_data()
-        pack = viewer.get(url_for("reports.board_pack_pdf", meeting_id=demo.meeting.id))
-        assert pack.status_code == 500
+        for endpoint in ("reports.board_pack", "reports.board_pack_pdf", "reports.board_pack_docx"):
+            assert viewer.get(url_for(endpoint, meeting_id=demo.meeting.id)).status_code == 500, endpoint
     assert "fails its hash check" in caplog.text

@@ -206,7 +206,7 @@ def test_viewers_read_only_signed_off_reports(demo, login_as):
     sign_off(login_as(demo.sponsor), demo.report)
     assert all(viewer.get(url).status_code == 200 for url in urls)
     index = parse(viewer.get(url_for("reports.index")))
-    assert index.select_one(f"a[href='{url_for('reports.board_pack_pdf', meeting_id=demo.meeting.id)}']")
+    assert index.select_one(f"a[href='{url_for('reports.board_pack', meeting_id=demo.meeting.id)}']")
 
 
 def test_index_and_workstream_pages_list_reports_by_permission(demo, login_as):

@@ -52,21 +52,22 @@ def history(demo):
     return demo
 
 
-def test_the_previous_rag_in_sql_agrees_with_the_domain_rule(history):
+def test_the_previous_rag_is_the_latest_signed_off_report_with_a_rag_for_an_earlier_meeting(history):
+    """Signed off only, with a reported RAG, for a meeting before the date, of this workstream: the latest."""
     ws = history.workstream.id
-    for before in (
-        date(2021, 1, 18),
-        date(2021, 1, 19),
-        date(2021, 3, 15),
-        date(2021, 3, 16),
-        date(2021, 4, 6),
-        date(2021, 4, 13),
-        MEETING_DATE,
-        date(2030, 1, 1),
-    ):
-        in_sql = db.session.scalar(select(previous_rag_query(ws, before)))
-        assert in_sql == previous_rag_for(db.session, ws, before), before
-    assert db.session.scalar(select(previous_rag_query(ws, MEETING_DATE))) == "green"
+    expected = {
+        date(2021, 1, 18): None,  # the January report is for that day's meeting, not an earlier one
+        date(2021, 1, 19): "red",
+        date(2021, 3, 15): "red",
+        date(2021, 3, 16): "green",
+        date(2021, 4, 6): "green",  # April's signed-off report states no RAG
+        date(2021, 4, 13): "green",  # the extra board's report is only awaiting sign-off
+        MEETING_DATE: "green",
+        date(2030, 1, 1): "green",  # another workstream's later paper is not this one's
+    }
+    for before, rag in expected.items():
+        assert previous_rag_for(db.session, ws, before) == rag, before
+        assert db.session.scalar(select(previous_rag_query(ws, before))) == rag, before
 
 
 def test_the_report_loaded_in_one_statement_builds_the_model_the_lookups_build(history):

@@ -68,3 +68,20 @@ def test_session_tokens_arrive_without_losing_users_or_their_memberships(tmp_pat
     assert memberships == after > 0
     assert len(tokens) == len(set(tokens)) == 6
     assert all(len(token) >= 32 for token in tokens)
+
+
+def test_sign_in_columns_arrive_without_losing_users_their_passwords_or_memberships(tmp_path):
+    with demo_at(tmp_path, "0009_imports"):
+        before = db.session.execute(text("SELECT email, password_hash FROM users ORDER BY id")).all()
+        memberships = db.session.scalar(text("SELECT count(*) FROM memberships"))
+        db.session.remove()
+        upgrade(revision="heads")
+        after = db.session.execute(text("SELECT email, password_hash FROM users ORDER BY id")).all()
+        people = db.session.scalars(select(User)).all()
+
+        assert before == after and len(after) == 6
+        assert db.session.scalar(text("SELECT count(*) FROM memberships")) == memberships > 0
+        assert all(p.totp_secret is None and p.oidc_subject is None for p in people)
+        assert {"account_tokens", "recovery_codes", "remembered_devices", "held_forms"} <= set(
+            inspect(db.engine).get_table_names()
+        )

@@ -184,3 +184,18 @@ def test_send_mail_delivers_the_outbox_over_smtp_when_configured(app, db, monkey
     assert "Sent 1 email(s)." in result.output
     assert sent == [("smtp.example.org", "lead@example.org", "Decision needed")]
     assert db.session.scalar(select(OutboxEmail.sent_at)) is not None
+
+
+def test_reminders_use_each_programmes_amber_window(db, plan):
+    workstream, owner, _, milestone = plan
+    section = milestone.section
+    make_milestone(section, "9.1", owner_id=owner.id, due=TODAY + timedelta(days=20))
+    db.session.commit()
+    now = datetime.combine(TODAY, datetime.min.time(), UTC)
+    service.send_reminders(db.session, TODAY, now)
+    assert "- 9.1 " not in "".join(m.body for m in db.session.scalars(select(OutboxEmail)))
+    db.session.query(OutboxEmail).delete()
+    workstream.programme.amber_window_days = 30
+    db.session.commit()
+    service.send_reminders(db.session, TODAY, now)
+    assert "- 9.1 " in "".join(m.body for m in db.session.scalars(select(OutboxEmail)))

@@ -47,8 +47,25 @@ EXPECTED: dict[str, set[str]] = {
     "admin.thresholds": {ADMIN},
     "admin.new_workstream": {ADMIN},
     "admin.new_meeting": {ADMIN},
+    "admin.jobs": {ADMIN},
 }
-PUBLIC = {"auth.login", "dashboard.health", "static"}
+# Open to all (signing in and the steps before it), or for machines with a bearer token (tests/ops): not signed-in
+# people's routes.
+PUBLIC = {
+    "auth.login",
+    "auth.second_factor",
+    "auth.set_up_second_factor",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.accept_invitation",
+    "auth.sso_start",
+    "auth.sso_callback",
+    "dashboard.health",
+    "static",
+    "ops.healthz",
+    "ops.readyz",
+    "ops.metrics",
+}
 
 for _module in sorted(Path(__file__).resolve().parent.parent.glob("*/route_expectations.py")):
     EXPECTED.update(importlib.import_module(f"tests.{_module.parent.name}.route_expectations").EXPECTED)

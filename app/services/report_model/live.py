@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ScalarSelect, bindparam, select
+from sqlalchemy import ScalarSelect, Select, bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, undefer
 from sqlalchemy.sql import ColumnElement
 
@@ -19,7 +19,7 @@ from app.domain.paper import Paper, PaperMilestone, PaperRisk, changes_since_las
 from app.domain.permissions import Role
 from app.domain.proposals import paper_comments
 from app.domain.rag import report_as_of
-from app.domain.reports import ReportState, is_override, previous_rag, reported_rag
+from app.domain.reports import ReportState, is_override, reported_rag
 from app.domain.text import printable
 from app.models import BoardMeeting, Membership, Report, ReportSnapshot, SectionNarrative, User, Workstream
 from app.services.decisions import decisions_on_paper
@@ -65,42 +65,44 @@ def _comments(milestone) -> str:
     return printable(text)
 
 
-def previous_rag_for(session: Session, workstream_id: int, before: date) -> str | None:
-    """The reported RAG of the workstream's latest signed-off report for a meeting before ``before``, or None.
-
-    A submitted report always states its reported RAG (submission records it), and a signed-off one never changes.
-    """
-    rows = session.execute(
-        select(BoardMeeting.date, Report.reported_rag)
-        .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)
-        .where(Report.workstream_id == workstream_id, Report.state == ReportState.SIGNED_OFF.value)
-        .where(BoardMeeting.date < before)
-    ).all()
-    found = previous_rag([(when, rag) for when, rag in rows], before)
-    return found.value if found else None
+def previous_signed(
+    workstream_id: int | ColumnElement, before: date | ColumnElement, *columns, with_snapshot: bool = False
+) -> Select:
+    """The one rule for a workstream's previous paper: of its signed-off reports with a reported RAG, the one for
+    the latest board meeting before ``before`` (the latest made, for two at one meeting). Selects ``columns``,
+    each a function of the report and its meeting (aliases), from at most one row, and with ``with_snapshot`` its
+    latest snapshot (None if it has none) after them. ``workstream_id`` and ``before`` may be columns of an outer
+    query, so that a statement can carry the rule as a subquery."""
+    report, meeting = aliased(Report), aliased(BoardMeeting)
+    query = select(*(column(report, meeting) for column in columns)).join(meeting, report.meeting_id == meeting.id)
+    order = [meeting.date.desc(), report.id.desc()]
+    if with_snapshot:
+        query = query.add_columns(ReportSnapshot).outerjoin(ReportSnapshot, ReportSnapshot.report_id == report.id)
+        query = query.options(undefer(ReportSnapshot.body))
+        order.append(ReportSnapshot.sequence.desc())
+    return (
+        query.where(
+            report.workstream_id == workstream_id,
+            report.state == ReportState.SIGNED_OFF.value,
+            report.reported_rag.is_not(None),
+            report.reported_rag != "",
+            meeting.date < before,
+        )
+        .order_by(*order)
+        .limit(1)
+    )
 
 
 def previous_rag_query(workstream_id: int | ColumnElement, before: date | ColumnElement) -> ScalarSelect:
-    """``previous_rag_for`` as a scalar subquery, so a report's own statement can carry it (``load_report``).
+    """The previous paper's reported RAG (``previous_signed``) as a scalar subquery, so that a report's own
+    statement can carry it (``load_report``)."""
+    return previous_signed(workstream_id, before, lambda report, _: report.reported_rag).scalar_subquery()
 
-    The same rule as ``app.domain.reports.previous_rag`` (tests/reports/test_page_loading.py checks they agree):
-    of the signed-off reports with a reported RAG for a meeting before ``before``, the latest meeting's.
-    """
-    earlier, held = aliased(Report), aliased(BoardMeeting)
-    return (
-        select(earlier.reported_rag)
-        .join(held, earlier.meeting_id == held.id)
-        .where(
-            earlier.workstream_id == workstream_id,
-            earlier.state == ReportState.SIGNED_OFF.value,
-            earlier.reported_rag.is_not(None),
-            earlier.reported_rag != "",
-            held.date < before,
-        )
-        .order_by(held.date.desc(), earlier.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+
+def previous_rag_for(session: Session, workstream_id: int, before: date) -> str | None:
+    """The reported RAG of the workstream's previous paper for a meeting on ``before`` (``previous_signed``), or
+    None. A signed-off report always states its reported RAG, and never changes."""
+    return session.scalar(select(previous_rag_query(workstream_id, before)))
 
 
 @dataclass(frozen=True)
@@ -265,33 +267,16 @@ def build_live(
     )
 
 
-# The previous signed-off paper of a workstream: the report ``previous_rag_query`` picks (its latest signed-off
-# report with a reported RAG for an earlier meeting), with its RAG and its latest snapshot. Built once.
-_PREVIOUS_PAPER = (
-    select(Report.reported_rag, ReportSnapshot)
-    .join(BoardMeeting, Report.meeting_id == BoardMeeting.id)
-    .outerjoin(ReportSnapshot, ReportSnapshot.report_id == Report.id)
-    .where(
-        Report.workstream_id == bindparam("workstream_id"),
-        Report.state == ReportState.SIGNED_OFF.value,
-        Report.reported_rag.is_not(None),
-        Report.reported_rag != "",
-        BoardMeeting.date < bindparam("before"),
-    )
-    .order_by(BoardMeeting.date.desc(), Report.id.desc(), ReportSnapshot.sequence.desc())
-    .limit(1)
-    .options(undefer(ReportSnapshot.body))
-)
-
-
 def previous_paper(session: Session, workstream_id: int, before: date) -> tuple[str | None, Paper | None]:
     """The previous RAG (as ``previous_rag_for``) and the facts of that signed-off paper as it was signed (None if
     there is none, or it has no snapshot). Raises SnapshotIntegrityError if the paper fails its hash check or
     cannot be read."""
-    row = session.execute(_PREVIOUS_PAPER, {"workstream_id": workstream_id, "before": before}).first()
-    if row is None:
+    found = session.execute(
+        previous_signed(workstream_id, before, lambda report, _: report.reported_rag, with_snapshot=True)
+    ).first()
+    if found is None:
         return None, None
-    rag, snapshot = row
+    rag, snapshot = found
     if snapshot is None:
         return rag, None
     try:

@@ -1,4 +1,5 @@
-"""Word (.docx) and Excel (.xlsx) evidence: a bounded zip, then an Office package with nothing active in it.
+"""Word (.docx) and Excel (.xlsx) files, whatever brings them (evidence, a plan to import, last period's paper): a
+bounded zip, then an Office package with nothing active in it.
 
 The zip is opened by the standard library and bounded before anything is decompressed: number of parts, total
 and per-part expansion, no symbolic links, no part named twice, no path that leaves the package, no encryption.
@@ -13,6 +14,7 @@ import io
 import posixpath
 import stat
 import zipfile
+from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -20,12 +22,21 @@ from defusedxml import ElementTree as SafeXml
 
 from app.domain.evidence_formats import Refused, dde_in, looks_like
 
-MAX_ZIP_ENTRIES = 2_000
-MAX_ZIP_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_ZIP_RATIO = 100
 # Small parts of repetitive XML compress tightly and harmlessly; one part's ratio counts once it expands past this.
 RATIO_FLOOR = 1024 * 1024
 _READ_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The most a package may hold once opened."""
+
+    max_entries: int = 2_000
+    max_uncompressed: int = 100 * 1024 * 1024
+    max_ratio: int = 100  # uncompressed / compressed, for the whole package and for each part
+
+
+EVIDENCE_BOUNDS = Bounds()
 
 MAIN_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
@@ -46,22 +57,23 @@ _CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 _DDE_FIELDS = {"DDE", "DDEAUTO"}
 
 
-def open_bounded_zip(data: bytes, label: str) -> zipfile.ZipFile:
-    """The archive, once its directory is within bounds and every part has been read and its checksum matched."""
+def open_bounded_zip(data: bytes, label: str, bounds: Bounds = EVIDENCE_BOUNDS) -> zipfile.ZipFile:
+    """The archive, once its directory is within bounds and every part has been read and its checksum matched.
+    Raises Refused."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError) as error:
         raise Refused(f"is not {label}: the file is damaged") from error
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise Refused(f"holds too many parts to be {label} ({len(entries):,}; at most {MAX_ZIP_ENTRIES:,})")
+    if len(entries) > bounds.max_entries:
+        raise Refused(f"holds too many parts to be {label} ({len(entries):,}; at most {bounds.max_entries:,})")
     seen: set[str] = set()
     for entry in entries:
         _check_entry(entry, seen)
     total = sum(e.file_size for e in entries)
-    if total > MAX_ZIP_UNCOMPRESSED or total > MAX_ZIP_RATIO * len(data):
+    if total > bounds.max_uncompressed or total > bounds.max_ratio * len(data):
         raise Refused(f"expands to {_size(total)} when opened, which is too large to be safe")
-    if any(e.file_size > max(MAX_ZIP_RATIO * e.compress_size, RATIO_FLOOR) for e in entries):
+    if any(e.file_size > max(bounds.max_ratio * e.compress_size, RATIO_FLOOR) for e in entries):
         raise Refused("is compressed suspiciously tightly to be safe")
     try:
         for entry in entries:
@@ -92,11 +104,15 @@ def _size(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
-def check_office(data: bytes, extension: str, label: str) -> None:
-    """A .docx or .xlsx: a bounded zip holding an Office package of that type with no active content."""
+def check_office(data: bytes, extension: str, label: str, bounds: Bounds = EVIDENCE_BOUNDS) -> None:
+    """A .docx or .xlsx: a bounded zip holding an Office package of that type with no active content.
+
+    Raises Refused with the reason as the rest of a sentence about the file ("is compressed suspiciously tightly
+    to be safe"): callers put the file's name, or "The file", before it.
+    """
     if not data.startswith(b"PK\x03\x04"):
         raise Refused(f"is not {label}: its content looks like {looks_like(data) or 'something else'}")
-    archive = open_bounded_zip(data, label)
+    archive = open_bounded_zip(data, label, bounds)
     names = set(archive.namelist())
     if any(posixpath.basename(n).lower() == "vbaproject.bin" for n in names):
         raise Refused("contains macros")
