@@ -28,3 +28,18 @@ document.body.addEventListener("htmx:load", (event) => {
   // element itself carries data-module (for example an outerHTML swap of an error summary).
   initAll({ scope: elt.parentElement || elt, onError: ignoreAlreadyInitialised });
 });
+
+// After an htmx swap, focus goes where a whole page would put it: to what the response marks with data-app-focus
+// (a decision's outcome, or the error summary of a refused one). A filter or an autosave marks nothing, so focus
+// stays where the person is. The mark is removed once used, so that a later swap cannot send focus back to it.
+document.body.addEventListener("htmx:afterSettle", () => {
+  const target = document.querySelector("[data-app-focus]");
+  if (!target) {
+    return;
+  }
+  target.removeAttribute("data-app-focus");
+  if (!target.hasAttribute("tabindex")) {
+    target.setAttribute("tabindex", "-1");
+  }
+  target.focus();
+});

@@ -199,6 +199,19 @@ def parse(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
+def out_of_band(fragment: BeautifulSoup, element_id: str):
+    """The one out-of-band element of an htmx fragment with this id. They come inside <template> (so that they may
+    follow a table row), whose content CSS selectors do not reach: each template is read on its own."""
+    found = [
+        element
+        for template in fragment.find_all("template")
+        for element in BeautifulSoup(template.decode_contents(), "html.parser").select(f"[id={element_id}]")
+    ]
+    (element,) = found
+    assert element.has_attr("hx-swap-oob")
+    return element
+
+
 @pytest.fixture
 def world(app):
     from tests.world import build_world

@@ -35,6 +35,11 @@ class EvidenceKind(StrEnum):
 LINKS_FIELD = "links"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_LINKS = 20  # links on one proposal, all its versions together
+# What check_link and check_link_count accept, in the words the form's hint gives.
+LINKS_HINT = (
+    "One web address a line, starting with http:// or https://, for example a shared folder or a published page. "
+    f"No spaces, user names or passwords; up to {MAX_LINKS} links on a proposal"
+)
 MAX_NAME_BYTES = 255  # what Windows, macOS and Linux file systems hold
 
 # Extension → media type sent back on download. Only these may be uploaded.

@@ -173,11 +173,17 @@ def _count(number: int, one: str, many: str) -> str:
 
 
 def paper_statement(
-    meeting_label: str, reported_rag: str, open_risk_ratings: Iterable[str], milestone_rags: Iterable[str | None]
+    meeting_label: str,
+    reported_rag: str,
+    open_risk_ratings: Iterable[str],
+    milestone_rags: Iterable[str | None],
+    *,
+    planned: bool = True,
 ) -> str:
     """What is submitted or signed, restated from the paper: "the 19 April 2021 report as Red (Off Track): 3 amber
     risks, 26 milestones overdue". Open risks are counted by rating (red, then amber); a milestone is overdue when its
-    RAG is red (the RAG rules' only red milestone)."""
+    RAG is red (the RAG rules' only red milestone). Without a plan (``planned`` False) a green paper is stated as
+    "No plan yet"."""
     ratings = list(open_risk_ratings)
     overdue = sum(1 for rag in milestone_rags if rag == "red")
     parts = []
@@ -186,4 +192,4 @@ def paper_statement(
         parts.append(_count(red, "red risk", "red risks"))
     parts.append(_count(ratings.count("amber"), "amber risk", "amber risks"))
     parts.append(f"{_count(overdue, 'milestone', 'milestones')} overdue")
-    return f"the {meeting_label} report as {rag_status_label(reported_rag)}: {', '.join(parts)}"
+    return f"the {meeting_label} report as {rag_status_label(reported_rag, planned=planned)}: {', '.join(parts)}"

@@ -208,6 +208,23 @@ RULE_AMBER_RISK = "amber_risk"
 RULE_OVERDUE = "overdue"
 RULE_AMBER_MILESTONE = "amber_milestone"
 RULE_ALL_ON_TRACK = "all_on_track"
+RULE_NO_PLAN = "no_plan"
+
+# What a workstream with no plan to assess reads, where its RAG would be.
+NO_PLAN_LABEL = "No plan yet"
+
+
+def has_plan(statuses: Iterable[MilestoneStatus | str]) -> bool:
+    """True if any milestone counts towards the RAG: one that is open, awaiting approval or complete. A plan with
+    no milestones, or only removed ones, has nothing to assess. Raises ValueError for an unknown status."""
+    return any(MilestoneStatus(s) is not MilestoneStatus.REMOVED for s in statuses)
+
+
+def shows_no_plan(rag: Rag | str | None, planned: bool) -> bool:
+    """True where "No plan yet" stands in for the RAG: no plan to assess (see ``has_plan``) and nothing else (an
+    open red or amber risk) making it red or amber. Its RAG value stays green, as the report's JSON gives it.
+    Raises ValueError for a value that is not a RAG."""
+    return not planned and rag is not None and rag != "" and Rag(rag) is Rag.GREEN
 
 
 @dataclass(frozen=True)
@@ -231,6 +248,21 @@ class WorkstreamAssessment:
     reasons: tuple[Reason, ...]
     milestones: tuple[MilestoneAssessment, ...]
     counts: MilestoneCounts
+
+    @property
+    def has_plan(self) -> bool:
+        """True if any milestone counts towards the RAG (see ``has_plan``)."""
+        return has_plan(a.status for a in self.milestones)
+
+    @property
+    def no_plan(self) -> bool:
+        """True where the workstream reads "No plan yet" instead of its RAG (see ``shows_no_plan``)."""
+        return shows_no_plan(self.rag, self.has_plan)
+
+    @property
+    def label(self) -> str:
+        """The RAG as people read it ("Amber"), or "No plan yet"."""
+        return NO_PLAN_LABEL if self.no_plan else self.rag.label
 
 
 _REFERENCE_PARTS = re.compile(r"[0-9]+|[^0-9]+", re.ASCII)
@@ -274,8 +306,9 @@ def assess_workstream(
 
     Red if any open red risk, any milestone overdue by more than ``red_overdue_days``, or overdue milestones
     are more than ``red_overdue_share`` of open ones; else amber if any open amber risk, overdue milestone or
-    amber milestone; else green. Returns every reason at the winning level, references in natural order.
-    Closed risks and removed milestones are left out. Raises DomainError if the thresholds are invalid.
+    amber milestone; else green, for which the reason is "No plan yet" when no milestone counts (``has_plan``).
+    Returns every reason at the winning level, references in natural order. Closed risks and removed milestones
+    are left out. Raises DomainError if the thresholds are invalid.
     """
     thresholds.validate()
     assessed = tuple(assess_milestone(m, as_of, thresholds) for m in milestones)
@@ -338,6 +371,11 @@ def assess_workstream(
     if amber:
         return WorkstreamAssessment(Rag.AMBER, tuple(amber), assessed, counts)
 
+    if not has_plan(a.status for a in assessed):
+        no_plan = Reason(
+            Rag.GREEN, RULE_NO_PLAN, "No plan yet: no milestones to assess, and no open red or amber risks"
+        )
+        return WorkstreamAssessment(Rag.GREEN, (no_plan,), assessed, counts)
     on_track = Reason(Rag.GREEN, RULE_ALL_ON_TRACK, "All open milestones on track and no open red or amber risks")
     return WorkstreamAssessment(Rag.GREEN, (on_track,), assessed, counts)
 

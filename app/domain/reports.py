@@ -15,7 +15,7 @@ from enum import StrEnum
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Role
-from app.domain.rag import Rag
+from app.domain.rag import NO_PLAN_LABEL, Rag, shows_no_plan
 from app.domain.text import NARRATIVE_LIMIT, TextRule
 
 # Each text field's rule (app.domain.text).
@@ -164,10 +164,13 @@ RAG_STATUS_LABELS: Mapping[str, str] = {
 NO_PREVIOUS_RAG = "N/A"
 
 
-def rag_status_label(rag: Rag | str | None) -> str:
-    """ "Amber (At Risk)" for amber; "N/A" for none. Raises ValueError for a value that is not a RAG."""
+def rag_status_label(rag: Rag | str | None, *, planned: bool = True) -> str:
+    """ "Amber (At Risk)" for amber; "N/A" for none; "No plan yet" for a green that only says there is no plan
+    (``planned`` False: see ``shows_no_plan``). Raises ValueError for a value that is not a RAG."""
     if rag is None or rag == "":
         return NO_PREVIOUS_RAG
+    if shows_no_plan(rag, planned):
+        return NO_PLAN_LABEL
     return RAG_STATUS_LABELS[Rag(rag).value]
 
 

@@ -272,7 +272,7 @@ class _Writer:
         table.headers("Pillar/ Workstream", "Previous RAG Status", "Current RAG Status", "Direction of travel", "Paper")
         for entry in pack.entries:
             current = (
-                _rag_cell(entry.current, rag_status_label(entry.current))
+                _rag_cell(entry.model.rag.reported_shade, entry.model.rag.reported_label)
                 if entry.current
                 else _cell("No signed-off report")
             )
@@ -324,7 +324,7 @@ class _Writer:
             _label("Sponsor"), _cell(model.sponsor or "—"), _label("Project Manager/ Lead"), _cell(model.lead or "—")
         )
         table.row(_label("Previous RAG Status"), _rag_cell(model.rag.previous, model.rag.previous_label, 3))
-        table.row(_label("Current RAG Status"), _rag_cell(model.rag.reported, model.rag.reported_label, 3))
+        table.row(_label("Current RAG Status"), _rag_cell(model.rag.reported_shade, model.rag.reported_label, 3))
         computed = _para(f"{model.rag.computed_label}, {paper.as_at(model)}, from approved facts:")
         computed += self.bullets(model.rag.reasons)
         table.row(_label("Computed RAG Status"), _Cell(computed, span=3))

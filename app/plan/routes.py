@@ -29,7 +29,7 @@ def show(workstream_id: int):
     sections = plan.filtered(owner_id=owner_id, status=status if status in STATUS_FILTERS else None)
     return render_page_or_block(
         "plan/show.html",
-        "plan_results",
+        ("plan_results", "plan_oob"),
         workstream=workstream,
         plan=plan,
         sections=sections,

@@ -3,10 +3,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, Gov
 from wtforms import HiddenField, MultipleFileField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
+from app.domain.evidence import LINKS_HINT
 from app.domain.proposals import DECISION, LINKS, NOTE, REASON, Kind
 from app.web.forms import HIDDEN_VALUE, PlainText, PlanDateField
 
-LINKS_HINT = "One web address a line, starting with https://, for example a shared folder or a published page"
 FILES_HINT = (
     "PDF, Word, Excel, CSV, text, PNG, JPEG or email (.eml, .msg), each smaller than {limit}. "
     "You can choose several files."

@@ -288,9 +288,10 @@ def decide(proposal_id: int):
 def _decision_response(proposal: Proposal, came_from_queue: bool, *, status: int, **extra):
     """The queue row (htmx from the queue), or the proposal page, showing an outcome, an error or a conflict."""
     if came_from_queue and is_fragment_request():
+        # The row, then the queue's count, the header's badges and the error summary in their own places.
         response = render_page_or_block(
             "proposals/queue.html",
-            "queue_row",
+            ("queue_row", "decision_title", "decision_oob"),
             status=status,
             p=proposal,
             row_error=extra.get("error"),

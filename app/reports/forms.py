@@ -58,8 +58,14 @@ class ReportForm(FlaskForm):
                 )
         return type("SectionedReportForm", (cls,), attrs)
 
-    def rag_choices(self, computed: Rag) -> None:
-        self.reported_rag.choices = [("", f"As computed: {computed.label}")] + [(r.value, r.label) for r in Rag]
+    def rag_choices(self, computed: Rag, computed_label: str) -> None:
+        """Each RAG once, in order: the computed one (named ``computed_label``, "Amber" or "No plan yet") is "as
+        computed", stored as no override; a value that equals it now reads as that choice."""
+        self.reported_rag.choices = [
+            ("", f"{computed_label} (as computed)") if r is computed else (r.value, r.label) for r in Rag
+        ]
+        if self.reported_rag.data == computed.value:
+            self.reported_rag.data = ""
 
 
 class ConfirmForm(FlaskForm):

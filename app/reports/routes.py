@@ -417,9 +417,8 @@ def _report_form(report: Report, narratives: dict[int, SectionNarrative], *, for
     form = form_class(data=initial) if formdata else form_class(formdata=None, data=initial)
     people = service.possible_completers(db.session, report.workstream_id)
     form.completed_by_id.choices = [(0, "Select a person"), *people]
-    computed = plan.assessment.rag
-    form.rag_choices(computed)
-    return form, sections, computed
+    form.rag_choices(plan.assessment.rag, plan.assessment.label)
+    return form, sections, plan.assessment
 
 
 def _values(form: ReportForm, sections, *, skip_errors: bool = False) -> dict:

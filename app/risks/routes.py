@@ -33,7 +33,7 @@ def index(workstream_id: int):
     status = form.status.data if form.status.data in risk_service.REGISTER_FILTERS else "open"
     return render_page_or_block(
         "risks/index.html",
-        "risk_register",
+        ("risk_register", "risk_oob"),
         workstream=workstream,
         register=register,
         rows=register.shown(status),

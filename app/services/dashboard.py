@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Boolean, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.domain.permissions import Role
@@ -86,14 +86,15 @@ def build_dashboard(session: Session, user: User, today: date) -> Dashboard:
         _decisions(session, dashboard, user)
     if dashboard.proposes:
         dashboard.own_proposals, dashboard.own_proposals_total = own_proposals(session, user, OWN_PROPOSALS_SHOWN)
-    if roles_by_ws:
+    if roles_by_ws or user.is_admin:
         sponsor_ws = [ws_id for ws_id, roles in roles_by_ws.items() if Role.SPONSOR in roles]
-        _reports(session, dashboard, sponsor_ws, list(roles_by_ws))
+        _reports(session, dashboard, sponsor_ws, list(roles_by_ws), every_workstream=user.is_admin)
     return dashboard
 
 
-# The reports to sign (in workstreams the user sponsors) and the latest signed off (in any of theirs), in one
-# statement: each state numbered in its own order, the signed ones cut at SIGNED_REPORTS_SHOWN.
+# The reports to sign (in workstreams the user sponsors) and the latest signed off (in any of theirs; an admin's in
+# every workstream, as admins read every report), in one statement: each state numbered in its own order, the signed
+# ones cut at SIGNED_REPORTS_SHOWN.
 _RANKED_REPORTS = (
     select(
         Report.id,
@@ -109,7 +110,10 @@ _RANKED_REPORTS = (
             ),
             and_(
                 Report.state == ReportState.SIGNED_OFF.value,
-                Report.workstream_id.in_(bindparam("member_ws", expanding=True)),
+                or_(
+                    bindparam("every_ws", type_=Boolean()).is_(True),
+                    Report.workstream_id.in_(bindparam("member_ws", expanding=True)),
+                ),
             ),
         )
     )
@@ -123,8 +127,11 @@ _REPORTS = (
 )
 
 
-def _reports(session: Session, dashboard: Dashboard, sponsor_ws: list[int], member_ws: list[int]) -> None:
-    found = session.scalars(_REPORTS, {"sponsor_ws": sponsor_ws, "member_ws": member_ws}).all()
+def _reports(
+    session: Session, dashboard: Dashboard, sponsor_ws: list[int], member_ws: list[int], *, every_workstream: bool
+) -> None:
+    params = {"sponsor_ws": sponsor_ws, "member_ws": member_ws, "every_ws": every_workstream}
+    found = session.scalars(_REPORTS, params).all()
     dashboard.reports_to_sign = sorted(
         (r for r in found if r.state == ReportState.AWAITING_SIGN_OFF), key=lambda r: (r.submitted_at, r.id)
     )

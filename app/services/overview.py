@@ -51,8 +51,13 @@ class ProgrammeOverview:
     rows: list[WorkstreamOverview] = field(default_factory=list)
 
     def count(self, rag: Rag | str) -> int:
-        """How many workstreams compute ``rag`` (a member or its value)."""
-        return sum(row.assessment.rag == Rag(rag) for row in self.rows)
+        """How many workstreams compute ``rag`` (a member or its value); one with no plan yet is not counted green."""
+        return sum(row.assessment.rag == Rag(rag) and not row.assessment.no_plan for row in self.rows)
+
+    @property
+    def no_plan(self) -> int:
+        """How many workstreams have no plan yet (they read "No plan yet", not green)."""
+        return sum(row.assessment.no_plan for row in self.rows)
 
 
 def build_overview(

@@ -7,10 +7,11 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from app.domain.permissions import Permission
+from app.web.navigation import area_of
 
 
 def template_context() -> dict:
-    context = {"council_name": current_app.config.get("COUNCIL_NAME"), "Permission": Permission}
+    context = {"council_name": current_app.config.get("COUNCIL_NAME"), "Permission": Permission, "area_of": area_of}
     if current_user.is_authenticated:
         context.update(_header_counts())
     return context

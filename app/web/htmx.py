@@ -1,7 +1,9 @@
 """htmx helpers: one URL, one template; fragments for htmx requests, whole pages otherwise."""
 
+from collections.abc import Sequence
+
 from flask import Response, make_response, redirect, render_template, request
-from jinja2_fragments.flask import render_block
+from jinja2_fragments.flask import render_blocks
 
 
 def is_fragment_request() -> bool:
@@ -13,10 +15,15 @@ def is_fragment_request() -> bool:
     )
 
 
-def render_page_or_block(template: str, block: str, status: int = 200, **context) -> Response:
-    """Render the whole page, or only ``block`` of the same template for an htmx request. Always varies on it."""
+def render_page_or_block(template: str, block: str | Sequence[str], status: int = 200, **context) -> Response:
+    """Render the whole page, or only ``block`` of the same template for an htmx request. Always varies on it.
+
+    ``block`` may be several blocks, rendered one after the other: the part swapped in, then out-of-band parts
+    (a count, a status) that the change also touches elsewhere on the page. Blocks at the top level of a page
+    template that its layout never names are drawn only this way, never in the whole page.
+    """
     if is_fragment_request():
-        body = render_block(template, block, **context)
+        body = render_blocks(template, [block] if isinstance(block, str) else list(block), **context)
     else:
         body = render_template(template, **context)
     response = make_response(body, status)

@@ -109,6 +109,8 @@ def serve_demo(database_template, tmp_path_factory, today: date | None = None):
     tmp: Path = tmp_path_factory.mktemp("live")
     app = make_test_app(database_template(tmp), tmp)
     app.config["WTF_CSRF_ENABLED"] = True
+    # Static files do not change while a test runs: the browser keeps them rather than asking again on every page.
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     with app.app_context():
         load_demo(_db.session, PASSWORD, today)
         _db.session.commit()
@@ -150,26 +152,100 @@ def sign_in(page, server: LiveServer, email: str, password: str = PASSWORD) -> N
     page.wait_for_url(server.url("dashboard.index"))
 
 
-@pytest.fixture
-def page_as(browser, demo_server):
-    """``page_as(email)`` → a page in a new context signed in as that demo person. The first time for each person
-    (per module) goes through the sign-in form; later ones reuse its cookies, sparing an argon2 check each."""
+@contextmanager
+def pages_signed_in(browser, server: LiveServer):
+    """``make(email)`` → a page in a new context signed in as that demo person on ``server``. The first time for each
+    person (per server) goes through the sign-in form; later ones reuse its cookies, sparing an argon2 check each."""
     contexts = []
 
     def make(email: str, **context_options):
-        state = demo_server.signed_in_states.get(email)
+        state = server.signed_in_states.get(email)
         context = browser.new_context(storage_state=state, **context_options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
         if state is None:
-            sign_in(page, demo_server, email)
-            demo_server.signed_in_states[email] = context.storage_state()
+            sign_in(page, server, email)
+            server.signed_in_states[email] = context.storage_state()
         return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page_as(browser, demo_server):
+    """``page_as(email)`` → a page signed in as that person on the demo as published (see pages_signed_in)."""
+    with pages_signed_in(browser, demo_server) as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def week_server(browser, database_template, tmp_path_factory):
+    """The demo set in today's week (owners' proposals waiting, a previous paper signed off), served."""
+    with serve_demo(database_template, tmp_path_factory, date.today()) as server:
+        yield server
+
+
+@pytest.fixture
+def week_page_as(browser, week_server):
+    """``week_page_as(email)`` → a page signed in as that person on the demo set in today's week."""
+    with pages_signed_in(browser, week_server) as make:
+        yield make
+
+
+# The narrowest screen the pages must fit without scrolling sideways (WCAG 2.2 1.4.10 Reflow: 320 CSS pixels).
+PHONE = {"width": 320, "height": 640}
+
+# Everything on the page that scrolls sideways: the page itself, and each element with room to scroll, saying
+# whether it is a labelled region that takes keyboard focus (the only kind allowed to).
+_SIDEWAYS = """() => {
+  const page = document.scrollingElement;
+  const scrollers = [...document.querySelectorAll("body *")].filter((element) => {
+    if (element.scrollWidth <= element.clientWidth + 1) {
+      return false;
+    }
+    const overflow = getComputedStyle(element).overflowX;
+    return overflow === "auto" || overflow === "scroll";
+  });
+  return {
+    width: page.scrollWidth,
+    viewport: page.clientWidth,
+    scrollers: scrollers.map((element) => ({
+      html: element.outerHTML.slice(0, 160),
+      labelled: element.getAttribute("role") === "region" && !!element.getAttribute("aria-label")
+        && element.tabIndex === 0,
+    })),
+  };
+}"""
+
+
+def sideways_scrolling(page) -> list[str]:
+    """What scrolls sideways on the page as it is now and should not: the page itself when it is wider than the
+    viewport, and any element that scrolls sideways without being a labelled, focusable region. Empty when the
+    page reflows."""
+    found = page.evaluate(_SIDEWAYS)
+    problems = []
+    if found["width"] > found["viewport"]:
+        problems.append(f"the page is {found['width']} px wide in a {found['viewport']} px viewport")
+    problems += [f"scrolls without a label: {s['html']}" for s in found["scrollers"] if not s["labelled"]]
+    return problems
+
+
+def assert_accessible_at_both_widths(page) -> None:
+    """axe-core on the page as it is now on a desktop screen, then on a phone (where it must not scroll sideways
+    either); the viewport is put back afterwards."""
+    desktop = page.viewport_size
+    assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    try:
+        assert_accessible(page)
+        assert sideways_scrolling(page) == []
+    finally:
+        page.set_viewport_size(desktop)
 
 
 def assert_accessible(page, context=None) -> None:

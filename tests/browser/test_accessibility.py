@@ -1,4 +1,5 @@
-"""axe-core (WCAG 2.2 AA) on every page, as the people who see it, including pages showing errors."""
+"""axe-core (WCAG 2.2 AA) on every page, as the people who see it, including pages showing errors: on a desktop
+screen, then on a phone (320 CSS pixels wide, where the page must not scroll sideways either)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from app.demo import data
 from app.models import Milestone, Programme, Proposal, Report, Section, User
-from tests.browser.conftest import assert_accessible, open_milestone_reference
+from tests.browser.conftest import assert_accessible, assert_accessible_at_both_widths, open_milestone_reference
 
 pytestmark = pytest.mark.browser
 
@@ -200,7 +201,7 @@ def test_page_has_no_accessibility_violations(demo_server, ids, page, page_as, n
     if email is not None:
         page = page_as(email)
     visit(page, demo_server, ids)
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
 
 
 def test_accessibility_check_reports_violations(page):

@@ -1,19 +1,11 @@
 """The demo set in today's week, in a browser: its dashboards and the owner's proposals pass axe-core."""
 
-from datetime import date
-
 import pytest
 
 from app.demo import data
-from tests.browser.conftest import assert_accessible, serve_demo, sign_in
+from tests.browser.conftest import assert_accessible_at_both_widths, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def week_server(browser, database_template, tmp_path_factory):
-    with serve_demo(database_template, tmp_path_factory, date.today()) as server:
-        yield server
 
 
 @pytest.mark.parametrize(
@@ -29,7 +21,7 @@ def test_the_dashboards_of_the_week_are_accessible(week_server, page, email, lis
     sign_in(page, week_server, email)
     for selector in lists:
         assert page.locator(selector).count() > 0, selector
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
 
 
 def test_an_owner_opens_a_proposal_from_their_dashboard_and_all_of_them(week_server, page):
@@ -38,7 +30,7 @@ def test_an_owner_opens_a_proposal_from_their_dashboard_and_all_of_them(week_ser
     assert rejected.locator(".app-rejection-reason").inner_text().startswith("Reason: ")
     rejected.get_by_role("link").click()
     page.wait_for_url("**/proposals/*")
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
     page.goto(week_server.url("proposals.mine"))
     assert page.locator("#own-proposals li").count() == 4
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)

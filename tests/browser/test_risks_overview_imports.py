@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.demo import data
 from app.models import Milestone, Risk
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible_at_both_widths
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_lead_pages_have_no_accessibility_violations(demo_server, page_as, endpo
     if endpoint != "plan.overview":
         params = {"workstream_id": demo_server.workstream_id, **params}
     assert page.goto(demo_server.url(endpoint, **params)).status == 200
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
 
 
 def test_risk_detail_and_edit_form_are_accessible(demo_server, page_as):
@@ -39,9 +39,9 @@ def test_risk_detail_and_edit_form_are_accessible(demo_server, page_as):
     risk_id = _first_risk(demo_server)
     page.goto(demo_server.url("risks.detail", risk_id=risk_id))
     assert page.locator("#risk-matrix .app-risk-matrix__cell--marked").count() == 1
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
     page.goto(demo_server.url("risks.edit", risk_id=risk_id))
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
 
 
 def test_risk_form_errors_are_accessible(demo_server, page_as):
@@ -50,7 +50,7 @@ def test_risk_form_errors_are_accessible(demo_server, page_as):
     page.get_by_role("button", name="Save risk").click()
     page.wait_for_load_state()
     assert page.locator(".govuk-error-summary").is_visible()
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
 
 
 def test_register_filter_swaps_the_register_with_htmx(demo_server, page_as):
@@ -61,7 +61,7 @@ def test_register_filter_swaps_the_register_with_htmx(demo_server, page_as):
     page.wait_for_url(lambda url: "status=closed" in url)
     assert page.locator("#risks").count() == 0
     assert "Showing 0 of 3 risks" in page.locator("#risk-count").inner_text()
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
 
 
 def test_a_bad_upload_lists_its_problems_accessibly_and_imports_nothing(demo_server, page_as):
@@ -76,7 +76,7 @@ def test_a_bad_upload_lists_its_problems_accessibly_and_imports_nothing(demo_ser
     assert "Row 2, column due:" in problems[0]
     assert "Row 2, column owner_email:" in problems[1]
     assert page.get_by_role("button", name="Import these changes").count() == 0
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
 
 
 def test_lead_imports_a_new_milestone_through_the_browser(demo_server, page_as):
@@ -92,7 +92,7 @@ def test_lead_imports_a_new_milestone_through_the_browser(demo_server, page_as):
     page.get_by_role("button", name="Check the file").click()
     page.wait_for_load_state()
     assert page.locator("#import-milestone-changes li").all_inner_texts() == ["Added 9.1"]
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
     page.get_by_role("button", name="Import these changes").click()
     page.wait_for_url(lambda url: "/plan" in url)
     assert "Imported new.csv" in page.locator(".govuk-notification-banner").inner_text()
@@ -114,7 +114,7 @@ def test_an_admin_creates_a_workstream_from_last_periods_word_report(demo_server
             "buffer": seed_like(),
         }
     )
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
     page.get_by_role("button", name="Check the file").click()
     page.wait_for_load_state()
     assert page.locator("#import-report-header").is_visible()
@@ -123,7 +123,7 @@ def test_an_admin_creates_a_workstream_from_last_periods_word_report(demo_server
         "Added section 2. Edge of care",
         "Added section 3. QLIK",
     ]
-    assert_accessible(page)
+    assert_accessible_at_both_widths(page)
     page.get_by_role("button", name="Import these changes").click()
     page.wait_for_url(lambda url: url.endswith("/plan"))
     assert page.locator("h1").inner_text() == "Browser paper: action plan"

@@ -247,6 +247,43 @@ def test_a_sponsor_with_nothing_to_sign(world, login_as):
     assert "No reports have been signed off yet." in page.get_text()
 
 
+def test_the_admin_dashboard_lists_signed_off_reports_of_every_workstream(world, login_as):
+    """An admin holds no role in a workstream but reads every report: the latest signed off, from all of them."""
+    from app.models import BoardMeeting
+
+    meeting = BoardMeeting(programme_id=world.programme.id, name="Spring Board", date=date(2029, 3, 1))
+    db.session.add(meeting)
+    db.session.flush()
+    _report(world.a.workstream, meeting, "signed_off", signed_days_ago=2)
+    _report(world.b.workstream, meeting, "signed_off", signed_days_ago=1)
+    world.a.report.state = "awaiting_sign_off"  # not signed: never listed as signed
+    world.a.report.submitted_at = datetime.now(UTC)
+    db.session.commit()
+
+    page = dashboard(login_as, world.admin)
+
+    assert texts(page, "#signed-reports li") == [
+        "Beta for Spring Board, 1 March 2029",
+        "Alpha for Spring Board, 1 March 2029",
+    ]
+    assert page.select_one("#reports-to-sign") is None
+    # Someone with a role sees only their own workstreams' reports, as before.
+    assert texts(dashboard(login_as, world.a.viewer), "#signed-reports li") == ["Alpha for Spring Board, 1 March 2029"]
+
+
+def test_a_workstream_with_no_milestones_shows_no_plan_yet_not_green(world, login_as):
+    empty = make_workstream("Gamma", world.programme)
+    add_member(world.a.lead, empty, Role.LEAD)
+    db.session.commit()
+
+    page = dashboard(login_as, world.a.lead)
+
+    row = next(tr for tr in page.select("#your-workstreams tbody tr") if "Gamma" in tr.th.get_text())
+    (tag,) = row.select(".govuk-tag")
+    assert tag.get_text(strip=True) == "No plan yet"
+    assert "govuk-tag--green" not in tag["class"]
+
+
 def test_due_soon_on_the_dashboard_is_the_programmes_amber_window(world, login_as):
     """One rule for "due soon": the programme's amber window, as the RAG's label uses it."""
     a = world.a

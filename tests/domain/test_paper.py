@@ -166,3 +166,10 @@ def test_the_paper_statement_counts_red_risks_and_says_none():
     assert paper_statement("17 May 2021", "red", ["red", "amber"], ["red"]) == (
         "the 17 May 2021 report as Red (Off Track): 1 red risk, 1 amber risk, 1 milestone overdue"
     )
+
+
+def test_what_is_submitted_says_no_plan_yet_too():
+    assert paper_statement("19 April 2021", "green", [], [], planned=False) == (
+        "the 19 April 2021 report as No plan yet: no amber risks, no milestones overdue"
+    )
+    assert paper_statement("19 April 2021", "green", [], [None]).startswith("the 19 April 2021 report as Green")

@@ -19,9 +19,11 @@ from app.domain.rag import (
     assess_milestone,
     assess_workstream,
     direction_of_travel,
+    has_plan,
     reference_sort_key,
     report_as_of,
     score_trend,
+    shows_no_plan,
     status_text,
 )
 from app.domain.risk import Impact, Likelihood
@@ -296,11 +298,57 @@ def test_approved_completion_wins_over_a_stale_pending_flag():
 # --- Workstream --------------------------------------------------------------------------------------------------
 
 
-def test_empty_workstream_is_green():
+def test_a_workstream_with_no_milestones_reads_no_plan_yet_and_stays_green_in_value():
     result = assess_workstream([], [], AS_OF, DEFAULT)
-    assert result.rag is Rag.GREEN
-    assert rules(result) == ["all_on_track"]
+    assert result.rag is Rag.GREEN  # the report's JSON keeps red|amber|green
+    assert rules(result) == ["no_plan"]
     assert result.counts == MilestoneCounts()
+    assert (result.has_plan, result.no_plan, result.label) == (False, True, "No plan yet")
+
+
+def test_only_removed_milestones_is_no_plan_yet_too():
+    result = assess_workstream([removed("1.1"), removed("1.2")], [risk("R1", GREEN_RISK)], AS_OF, DEFAULT)
+    assert rules(result) == ["no_plan"]
+    assert result.label == "No plan yet"
+
+
+@pytest.mark.parametrize(
+    ("level", "rag", "rule"), [(RED_RISK, Rag.RED, "red_risk"), (AMBER_RISK, Rag.AMBER, "amber_risk")]
+)
+def test_a_risk_still_rates_a_workstream_with_no_plan(level, rag, rule):
+    result = assess_workstream([], [risk("R1", level)], AS_OF, DEFAULT)
+    assert (result.rag, rules(result), result.no_plan, result.label) == (rag, [rule], False, rag.label)
+
+
+def test_one_milestone_that_counts_is_a_plan():
+    for milestone in (green("1.1"), complete("1.1"), open_milestone("1.1", 60, pending_completion=True)):
+        result = assess_workstream([milestone, removed("1.2")], [], AS_OF, DEFAULT)
+        assert (result.has_plan, result.no_plan, result.label, rules(result)) == (
+            True,
+            False,
+            "Green",
+            ["all_on_track"],
+        )
+
+
+@pytest.mark.parametrize(
+    ("rag", "planned", "shown"),
+    [
+        ("green", False, True),
+        ("green", True, False),
+        ("amber", False, False),
+        ("red", False, False),
+        (None, False, False),
+    ],
+)
+def test_shows_no_plan_only_for_a_green_without_a_plan(rag, planned, shown):
+    assert shows_no_plan(rag, planned) is shown
+
+
+def test_has_plan_counts_every_status_but_removed():
+    assert not has_plan([])
+    assert not has_plan(["removed", MilestoneStatus.REMOVED])
+    assert all(has_plan([status, "removed"]) for status in ("open", "awaiting_approval", "complete"))
 
 
 def test_all_on_track_is_green_with_a_single_reason():

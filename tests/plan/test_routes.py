@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Milestone, Section
-from tests.conftest import parse
+from tests.conftest import out_of_band, parse
 from tests.factories import make_member, make_milestone
 
 
@@ -67,6 +67,10 @@ def test_plan_filter_htmx_request_gets_only_the_results_fragment(login_as, world
     assert "HX-Request" in fragment.headers["Vary"]
     assert parse(fragment).select_one("div#plan-results") is not None
     assert _rows(parse(fragment)) == ["1.1"]
+    # The count stays outside the results (a live region, in the page from the start), updated out of band.
+    assert out_of_band(parse(fragment), "plan-count").get_text() == "Showing 1 of 1 milestones"
+    status = parse(full).select_one("#plan-count")
+    assert status["role"] == "status" and status.find_parent(id="plan-results") is None
 
 
 def test_plan_filter_form_works_without_javascript(login_as, world):

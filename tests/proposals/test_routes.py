@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 from flask import url_for
 from sqlalchemy import func, select
 
+from app.domain.evidence import MAX_LINKS
 from app.models import AuditEvent, Evidence, Milestone, Notification, OutboxEmail, Proposal
-from tests.conftest import parse
+from tests.conftest import out_of_band, parse
 from tests.evidence_corpus import EML, HTML, PDF, PNG
 from tests.factories import make_member, make_milestone
 from tests.proposals.conftest import files
@@ -49,6 +50,9 @@ def test_the_proposal_form_uploads_several_files(world, fresh_milestone, login_a
     assert upload.has_attr("multiple")
     assert page.select_one(f"label[for={upload['id']}]").get_text(strip=True) == "Upload evidence"
     assert page.select_one("#completion_date")
+    # The links' hint says what the rule accepts: http or https, and how many.
+    hint = page.select_one(f"#{page.select_one('textarea[name=links]')['aria-describedby'].split()[0]}").get_text()
+    assert "http:// or https://" in hint and f"up to {MAX_LINKS} links" in hint
 
 
 def test_owner_proposes_completion_with_files_and_a_link(world, fresh_milestone, login_as, db):
@@ -330,10 +334,46 @@ def test_deciding_from_the_queue_with_htmx_swaps_only_the_row(world, login_as, d
     assert "HX-Request" in response.headers["Vary"]
     row = parse(response).select_one("tr")
     assert "Approved" in row.select_one("[role=status]").get_text()
+    assert row.select_one("[role=status]").has_attr("data-app-focus")
     assert row.select_one("form") is None
     again = lead.post(url, data={"decision": "approve", "version": "1", "came_from": "queue"}, headers=headers)
     assert again.status_code == 409
     assert "already approved by" in parse(again).select_one("tr [role=alert]").get_text()
+    assert parse(again).select_one("tr [role=alert]").has_attr("data-app-focus")
+    assert parse(again).title.get_text() == "Error: Decisions – Highlight"
+
+
+def test_a_decision_from_the_queue_also_sends_the_counts_and_the_error_summaryout_of_band(app, world, login_as, db):
+    lead = login_as(world.a.lead)
+
+    def post(data: dict):
+        # A context of its own, as a real request has: the header's counts are kept in ``g`` for one request.
+        with app.app_context():
+            return parse(lead.post(url, data=data, headers=headers))
+
+    queue = parse(lead.get(url_for("proposals.queue")))
+    assert queue.select_one("#queue-count").get_text() == "1 waiting for your decision"
+    assert queue.select_one("#decisions-count .app-count-badge").get_text(" ", strip=True) == "1 waiting"
+    assert not queue.select_one("#queue-errors").get_text(strip=True)
+    url = url_for("proposals.decide", proposal_id=world.a.proposal.id)
+    headers = {"HX-Request": "true", "HX-Target": f"proposal-row-{world.a.proposal.id}"}
+
+    refused = post({"decision": "reject", "version": "1", "came_from": "queue"})
+    assert [e.name for e in refused.find_all(recursive=False)][:2] == ["tr", "title"]  # as the parser keeps them
+    assert refused.title.get_text() == "Error: Decisions – Highlight"
+    summary = out_of_band(refused, "queue-errors").select_one(".govuk-error-summary")
+    assert summary.has_attr("data-app-focus")
+    (link,) = summary.select(".govuk-error-summary__list a")
+    assert link["href"] == f"#reason-{world.a.proposal.id}"
+    assert refused.select_one(f"#reason-{world.a.proposal.id}")  # the field it leads to is in the row
+    assert out_of_band(refused, "queue-count").get_text() == "1 waiting for your decision"
+
+    approved = post({"decision": "approve", "version": "1", "came_from": "queue"})
+    assert approved.title.get_text() == "Decisions – Highlight"
+    assert not out_of_band(approved, "queue-errors").get_text(strip=True)  # the summary goes with the error
+    assert out_of_band(approved, "queue-count").get_text() == "None waiting for your decision"
+    assert out_of_band(approved, "decisions-count").get_text(strip=True) == ""
+    assert out_of_band(approved, "notifications-count") is not None
 
 
 def test_deciding_from_the_queue_without_javascript_redirects_back_to_it(world, login_as, db):

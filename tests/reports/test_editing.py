@@ -197,3 +197,14 @@ def test_only_the_lead_edits(demo, login_as):
         response = client.post(url_for("reports.autosave", report_id=demo.report.id), data={"introduction": "x"})
         assert response.status_code == 403
     assert refresh(demo.report).introduction != "x"
+
+
+def test_the_reported_rag_offers_each_value_once_the_computed_one_as_computed(demo, login_as):
+    page = parse(login_as(demo.lead).get(url_for("reports.edit", report_id=demo.report.id)))
+    radios = page.select("#report-form input[name=reported_rag]")
+    labels = [page.select_one(f"label[for={radio['id']}]").get_text(strip=True) for radio in radios]
+
+    assert labels == ["Red", "Amber (as computed)", "Green"]  # the demo computes Amber
+    assert [radio["value"] for radio in radios] == ["red", "", "green"]
+    # The seed's paper reported Amber, the computed RAG: the same choice, not an override.
+    assert [radio["value"] for radio in radios if radio.has_attr("checked")] == [""]

@@ -3,7 +3,7 @@ from datetime import date
 from flask import url_for
 
 from app.models import AuditEvent, Risk
-from tests.conftest import parse
+from tests.conftest import out_of_band, parse
 from tests.factories import make_risk
 
 RISK_FORM = {
@@ -150,3 +150,7 @@ def test_register_filter_returns_the_fragment_to_htmx_and_the_page_otherwise(app
     soup = parse(fragment)
     assert soup.select_one("#risk-register") is not None
     assert soup.select_one("#risks tbody th a").get_text() == world.a.risk.reference
+    # The count stays outside the register (a live region, in the page from the start), updated out of band.
+    assert soup.select_one("#risk-count") is None
+    assert out_of_band(soup, "risk-count").get_text().startswith("Showing 1 of 1 risks")
+    assert parse(full).select_one("#risk-count")["role"] == "status"

@@ -13,7 +13,7 @@ import json
 from dataclasses import MISSING, dataclass, fields
 from datetime import UTC, date, datetime
 
-from app.domain.rag import status_text
+from app.domain.rag import has_plan, status_text
 from app.services.report_model.model import (
     NARRATIVE_FIELDS,
     ChangeLine,
@@ -210,6 +210,7 @@ def from_document(document: dict, *, report_id: int | None = None) -> ReportMode
             reason=rag["reason"],
             reasons=tuple(rag["reasons"]),
             override_justification=presentation["override_justification"],
+            planned=has_plan(m.status for s in sections for m in s.milestones),
         ),
         completed_by=presentation["completed_by"],
         introduction=presentation["introduction"],

@@ -238,6 +238,7 @@ def build_live(
         override_justification=printable(report.override_justification or "")
         if report and is_override(computed, chosen)
         else "",
+        planned=plan.assessment.has_plan,
     )
     programme = workstream.programme
     return ReportModel(

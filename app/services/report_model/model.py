@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from app.domain.dates import format_plan_date
 from app.domain.paper import paper_statement
+from app.domain.rag import shows_no_plan
 from app.domain.reports import ReportState, rag_status_label
 from app.domain.risk import RED_RISK_NOTE, Likelihood, guidance_grid
 
@@ -94,6 +95,7 @@ class RagPart:
     reason: str  # the lead's "Reason for RAG"
     reasons: tuple[str, ...]  # the computed RAG's reasons
     override_justification: str = ""
+    planned: bool = True  # any milestone counts towards the RAG (app.domain.rag.has_plan); not stored, re-derived
 
     @property
     def overridden(self) -> bool:
@@ -101,7 +103,7 @@ class RagPart:
 
     @property
     def reported_label(self) -> str:
-        return rag_status_label(self.reported)
+        return rag_status_label(self.reported, planned=self.planned)
 
     @property
     def previous_label(self) -> str:
@@ -109,7 +111,17 @@ class RagPart:
 
     @property
     def computed_label(self) -> str:
-        return rag_status_label(self.computed)
+        return rag_status_label(self.computed, planned=self.planned)
+
+    @property
+    def reported_shade(self) -> str:
+        """The colour of the reported RAG's cell: its value, or "" where it reads "No plan yet"."""
+        return "" if shows_no_plan(self.reported, self.planned) else self.reported
+
+    @property
+    def computed_shade(self) -> str:
+        """The colour of the computed RAG: its value, or "" where it reads "No plan yet"."""
+        return "" if shows_no_plan(self.computed, self.planned) else self.computed
 
 
 @dataclass(frozen=True)
@@ -183,6 +195,7 @@ class ReportModel:
             self.rag.reported,
             [r.rating for r in self.risks if r.status == "open"],
             [m.rag for m in self.milestones],
+            planned=self.rag.planned,
         )
 
     @property
