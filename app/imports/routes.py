@@ -43,9 +43,9 @@ def _keep(form, keep):
     file = form.file.data
     try:
         pending = keep(file.filename, file.read(importer.UPLOAD_MAX_BYTES + 1))
-    except NotAllowed:
-        abort(403)
     except DomainError as error:
+        if isinstance(error, NotAllowed):
+            raise
         db.session.rollback()
         apply_domain_error(form, error, default_field="file")
         return None
@@ -95,8 +95,6 @@ def _show(pending, workstream=None):
     form = ConfirmForm(upload=pending.id)
     try:
         prepared = importer.prepare_upload(db.session, current_user, pending, today=today())
-    except NotAllowed:
-        abort(403)
     except importer.ImportFailed as failed:
         return _preview(pending, form, workstream=workstream, failed=failed)
     return _preview(pending, form, workstream=workstream, prepared=prepared)
@@ -120,9 +118,6 @@ def _confirm(workstream=None):
     filename = pending.filename
     try:
         prepared, target = importer.confirm_upload(db.session, current_user, pending, today=today())
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
     except importer.ImportFailed as failed:
         db.session.rollback()
         pending = importer.find_upload(db.session, current_user, workstream, upload_id)

@@ -20,7 +20,7 @@ from app.services.dashboard import own_proposals
 from app.services.proposals_queue import proposals_awaiting
 from app.services.virus_scan import Scanner, scanner_for
 from app.web.dates import today
-from app.web.forms import apply_domain_error
+from app.web.forms import save_or_show_errors
 from app.web.htmx import is_fragment_request, redirect_after_post, render_page_or_block
 from app.web.permissions import get_milestone_or_404, permission_required, require
 from app.web.urls import safe_next
@@ -98,8 +98,9 @@ def new(milestone_id: int):
             note=form.note.data or "",
             links=form.links.data or "",
         )
-        try:
-            proposal = service.propose(
+        saved = save_or_show_errors(
+            form,
+            lambda: service.propose(
                 db.session,
                 current_user,
                 milestone,
@@ -109,17 +110,13 @@ def new(milestone_id: int):
                 today=today(),
                 max_bytes=_max_bytes(),
                 scanner=_scanner(),
-            )
-        except NotAllowed:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error, default_field="files")
-        else:
-            db.session.commit()
-            flash(f"Sent for approval: {service.describe(proposal)} of milestone {milestone.reference}", "success")
-            return redirect_after_post(url_for("proposals.detail", proposal_id=proposal.id))
+            ),
+            lambda proposal: f"Sent for approval: {service.describe(proposal)} of milestone {milestone.reference}",
+            lambda proposal: url_for("proposals.detail", proposal_id=proposal.id),
+            default_field="files",
+        )
+        if saved is not None:
+            return saved
     # A refused form answers 400 with the form and its errors (the form's block alone for htmx).
     return render_page_or_block(
         "proposals/new.html",
@@ -192,29 +189,26 @@ def add_evidence(proposal_id: int):
     form = EvidenceForm()
     if form.validate_on_submit():
         try:
-            service.add_evidence(
-                db.session,
-                current_user,
-                proposal,
-                _uploads(),
-                form.links.data or "",
-                form.note.data or "",
-                max_bytes=_max_bytes(),
-                scanner=_scanner(),
+            saved = save_or_show_errors(
+                form,
+                lambda: service.add_evidence(
+                    db.session,
+                    current_user,
+                    proposal,
+                    _uploads(),
+                    form.links.data or "",
+                    form.note.data or "",
+                    max_bytes=_max_bytes(),
+                    scanner=_scanner(),
+                ),
+                lambda _: f"Evidence added: the proposal is now version {proposal.version}",
+                url_for("proposals.detail", proposal_id=proposal.id),
+                default_field="files",
             )
-        except NotAllowed:
-            db.session.rollback()
-            abort(403)
         except rules.DecisionConflict as error:
-            db.session.rollback()
             return _detail_conflict(proposal_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error, default_field="files")
-        else:
-            db.session.commit()
-            flash(f"Evidence added: the proposal is now version {proposal.version}", "success")
-            return redirect_after_post(url_for("proposals.detail", proposal_id=proposal.id))
+        if saved is not None:
+            return saved
     proposal = get_proposal_or_404(proposal_id, need=Permission.PROPOSE_CHANGE)
     context = _detail_context(proposal, evidence_form=form, fragment=is_fragment_request())
     return render_page_or_block("proposals/detail.html", "evidence_panel", status=400, **context)
@@ -231,8 +225,7 @@ def withdraw(proposal_id: int):
         abort(400)
     try:
         service.withdraw(db.session, current_user, proposal)
-    except DomainError as error:  # decided or withdrawn already
-        db.session.rollback()
+    except rules.DecisionConflict as error:  # decided or withdrawn already
         return _detail_conflict(proposal_id, error)
     db.session.commit()
     flash("Proposal withdrawn", "success")
@@ -240,6 +233,8 @@ def withdraw(proposal_id: int):
 
 
 def _detail_conflict(proposal_id: int, error: DomainError):
+    """The proposal as it now is, with why the step was refused: 409, as someone else acted first."""
+    db.session.rollback()
     proposal = get_proposal_or_404(proposal_id, need=Permission.VIEW_PLAN)
     body = render_template("proposals/detail.html", **_detail_context(proposal, conflict=error.message))
     return make_response(body, 409)
@@ -261,8 +256,7 @@ def decide(proposal_id: int):
             raise DomainError("; ".join(e for errors in form.errors.values() for e in errors), field="reason")
         service.decide(db.session, current_user, proposal, form.decision.data, form.reason.data or "", version)
     except NotAllowed:
-        db.session.rollback()
-        abort(403)
+        raise  # 403, by the app's handler
     except rules.DecisionConflict as error:
         db.session.rollback()
         proposal = get_proposal_or_404(proposal_id, need=Permission.DECIDE_PROPOSAL)

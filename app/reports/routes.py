@@ -53,7 +53,7 @@ from app.services.report_model import (
     verified_body,
 )
 from app.web.dates import as_of_arg, today
-from app.web.forms import apply_domain_error
+from app.web.forms import apply_domain_error, save_or_show_errors
 from app.web.htmx import is_fragment_request, redirect_after_post, render_page_or_block
 from app.web.permissions import get_workstream_or_404, permission_required, require
 
@@ -175,15 +175,15 @@ def new(workstream_id: int):
     form = _start_form(workstream)
     if form.validate_on_submit():
         meeting = db.session.get(BoardMeeting, form.meeting_id.data)
-        try:
-            report = service.create_report(db.session, current_user, workstream, meeting)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error, "meeting_id")
-        else:
-            db.session.commit()
-            flash(f"Report started for {meeting.name}, {format_plan_date(meeting.date, False)}", "success")
-            return redirect_after_post(url_for("reports.edit", report_id=report.id))
+        saved = save_or_show_errors(
+            form,
+            lambda: service.create_report(db.session, current_user, workstream, meeting),
+            f"Report started for {meeting.name}, {format_plan_date(meeting.date, False)}",
+            lambda report: url_for("reports.edit", report_id=report.id),
+            default_field="meeting_id",
+        )
+        if saved is not None:
+            return saved
     return _workstream_page(workstream, form)
 
 
