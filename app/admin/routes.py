@@ -1,7 +1,5 @@
 from flask import Response, abort, flash, render_template, request, stream_with_context, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.admin import bp
 from app.admin.forms import MeetingForm, MembershipForm, SecurityLogForm, ThresholdsForm, UserForm, WorkstreamForm
@@ -11,7 +9,7 @@ from app.domain.permissions import Permission, Role
 from app.domain.rag import Thresholds
 from app.domain.security_log import SECURITY_EVENTS
 from app.extensions import db
-from app.models import BoardMeeting, Membership, Programme, User, Workstream
+from app.models import Membership, Programme, User, Workstream
 from app.services import accounts, second_factor, security_log, users
 from app.services import admin as admin_service
 from app.web.forms import save_or_show_errors
@@ -22,20 +20,15 @@ from app.web.permissions import permission_required
 @bp.route("/")
 @permission_required(Permission.ADMINISTER)
 def index():
-    programmes = db.session.scalars(
-        select(Programme).options(selectinload(Programme.workstreams)).order_by(Programme.name)
-    ).all()
-    meetings = db.session.scalars(select(BoardMeeting).order_by(BoardMeeting.date.desc())).all()
-    return render_template("admin/index.html", programmes=programmes, meetings=meetings)
+    return render_template(
+        "admin/index.html", programmes=admin_service.programmes(db.session), meetings=admin_service.meetings(db.session)
+    )
 
 
 @bp.route("/users")
 @permission_required(Permission.ADMINISTER)
 def list_users():
-    people = db.session.scalars(
-        select(User).options(selectinload(User.memberships).joinedload(Membership.workstream)).order_by(User.name)
-    ).all()
-    return render_template("admin/users.html", people=people)
+    return render_template("admin/users.html", people=admin_service.people(db.session))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -134,10 +127,7 @@ def security_log_csv():
 def user(user_id: int):
     person = db.get_or_404(User, user_id)
     form = MembershipForm()
-    form.workstream_id.choices = [
-        (w.id, f"{w.programme.name}: {w.name}")
-        for w in db.session.scalars(select(Workstream).order_by(Workstream.name)).all()
-    ]
+    form.workstream_id.choices = admin_service.workstream_choices(db.session)
     if form.validate_on_submit():
         workstream = db.get_or_404(Workstream, form.workstream_id.data)
         saved = save_or_show_errors(
@@ -214,7 +204,7 @@ def thresholds(programme_id: int):
 
 
 def _programme_choices() -> list[tuple[int, str]]:
-    return [(p.id, p.name) for p in db.session.scalars(select(Programme).order_by(Programme.name)).all()]
+    return admin_service.programme_choices(db.session)
 
 
 @bp.route("/workstreams/new", methods=["GET", "POST"])

@@ -12,3 +12,7 @@ class DomainError(Exception):
 
 class NotAllowed(DomainError):
     """The actor may not do this."""
+
+
+class Conflict(DomainError):
+    """Someone else acted first: the thing was decided, moved on or changed since the actor saw it (HTTP 409)."""

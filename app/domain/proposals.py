@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.domain.dates import format_plan_date
-from app.domain.errors import DomainError, NotAllowed
+from app.domain.errors import Conflict, DomainError, NotAllowed
 from app.domain.permissions import Role, can_decide_proposal
 from app.domain.text import TextRule, one_line
 
@@ -75,7 +75,7 @@ class Decision(StrEnum):
         return State.APPROVED if self is Decision.APPROVE else State.REJECTED
 
 
-class DecisionConflict(DomainError):
+class DecisionConflict(Conflict):
     """The proposal changed under the decider: already decided or withdrawn, or a newer version. HTTP 409."""
 
 
@@ -183,20 +183,20 @@ def check_removal(reason: str) -> str:
 
 
 def check_pending(state: str, action: str) -> None:
-    """Raises DomainError unless the proposal is still pending."""
+    """Raises AlreadyDecided (a conflict: someone acted first) unless the proposal is still pending."""
     if State(state) is not State.PENDING:
-        raise DomainError(f"This proposal is {State(state).value} and can no longer be {action}")
+        raise AlreadyDecided(f"This proposal is {State(state).value} and can no longer be {action}")
 
 
 def check_may_withdraw(actor_id: int, proposer_id: int, state: str) -> None:
-    """Only the proposer withdraws, and only while pending. Raises NotAllowed or DomainError."""
+    """Only the proposer withdraws, and only while pending. Raises NotAllowed or AlreadyDecided."""
     if actor_id != proposer_id:
         raise NotAllowed("Only the person who made this proposal can withdraw it")
     check_pending(state, "withdrawn")
 
 
 def check_may_add_evidence(actor_id: int, proposer_id: int, state: str) -> None:
-    """Only the proposer adds evidence, and only while pending. Raises NotAllowed or DomainError."""
+    """Only the proposer adds evidence, and only while pending. Raises NotAllowed or AlreadyDecided."""
     if actor_id != proposer_id:
         raise NotAllowed("Only the person who made this proposal can add evidence to it")
     check_pending(state, "changed")

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from app.domain.dates import format_plan_date
-from app.domain.errors import DomainError, NotAllowed
+from app.domain.errors import Conflict, DomainError, NotAllowed
 from app.domain.permissions import Role
 from app.domain.rag import NO_PLAN_LABEL, Rag, shows_no_plan
 from app.domain.text import NARRATIVE_LIMIT, TextRule
@@ -88,7 +88,7 @@ TRANSITIONS: Mapping[ReportAction, Transition] = {
 }
 
 
-class ReportConflict(DomainError):
+class ReportConflict(Conflict):
     """The report is no longer as its reader saw it: someone moved it on, or it was submitted again. HTTP 409."""
 
 

@@ -2,7 +2,6 @@ import re
 
 from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.domain.errors import DomainError, NotAllowed
 from app.domain.permissions import Permission
@@ -10,6 +9,7 @@ from app.extensions import db
 from app.imports import bp
 from app.imports.forms import ACCEPT, ConfirmForm, NewWorkstreamForm, UploadForm
 from app.models import Programme
+from app.services import admin as admin_service
 from app.services import importer
 from app.web.dates import today
 from app.web.forms import apply_domain_error
@@ -43,9 +43,9 @@ def _keep(form, keep):
     file = form.file.data
     try:
         pending = keep(file.filename, file.read(importer.UPLOAD_MAX_BYTES + 1))
-    except NotAllowed:
-        abort(403)
     except DomainError as error:
+        if isinstance(error, NotAllowed):
+            raise
         db.session.rollback()
         apply_domain_error(form, error, default_field="file")
         return None
@@ -95,8 +95,6 @@ def _show(pending, workstream=None):
     form = ConfirmForm(upload=pending.id)
     try:
         prepared = importer.prepare_upload(db.session, current_user, pending, today=today())
-    except NotAllowed:
-        abort(403)
     except importer.ImportFailed as failed:
         return _preview(pending, form, workstream=workstream, failed=failed)
     return _preview(pending, form, workstream=workstream, prepared=prepared)
@@ -120,9 +118,6 @@ def _confirm(workstream=None):
     filename = pending.filename
     try:
         prepared, target = importer.confirm_upload(db.session, current_user, pending, today=today())
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
     except importer.ImportFailed as failed:
         db.session.rollback()
         pending = importer.find_upload(db.session, current_user, workstream, upload_id)
@@ -160,7 +155,7 @@ def template(workstream_id: int):
 @permission_required(Permission.ADMINISTER)
 def new_workstream():
     form = NewWorkstreamForm()
-    form.programme_id.choices = [(p.id, p.name) for p in db.session.scalars(select(Programme).order_by(Programme.name))]
+    form.programme_id.choices = admin_service.programme_choices(db.session)
     if form.validate_on_submit():
         programme = db.session.get(Programme, form.programme_id.data)
         pending = _keep(

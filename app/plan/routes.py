@@ -1,14 +1,13 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.domain.permissions import Permission, Role, may_import_plan
 from app.domain.proposals import RECORDED_AT_IMPORT
 from app.extensions import db
-from app.models import AuditEvent, Programme, Section
+from app.models import Programme, Section
 from app.plan import bp
 from app.plan.forms import MilestoneForm, SectionForm
+from app.services import audit as audit_service
 from app.services import plan as plan_service
 from app.services.overview import build_overview
 from app.services.plan_view import STATUS_FILTERS, load_milestone_page, load_plan
@@ -167,10 +166,7 @@ def audit(workstream_id: int):
     workstream = get_workstream_or_404(workstream_id, need=Permission.VIEW_AUDIT)
     page = max(request.args.get("page", 1, type=int), 1)
     events = db.paginate(
-        select(AuditEvent)
-        .where(AuditEvent.workstream_id == workstream.id)
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        audit_service.workstream_events(workstream.id),
         page=page,
         per_page=50,
         error_out=False,

@@ -2,16 +2,14 @@ from io import BytesIO
 
 from flask import abort, current_app, flash, make_response, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, or_, select
-from sqlalchemy.orm import joinedload
 
 from app.auth import flow
 from app.domain import proposals as rules
 from app.domain.errors import DomainError, NotAllowed
-from app.domain.evidence import format_size
+from app.domain.evidence import EvidenceKind, format_size
 from app.domain.permissions import Permission
 from app.extensions import db
-from app.models import AuditEvent, Evidence, Proposal, User
+from app.models import Proposal
 from app.proposals import bp
 from app.proposals.forms import HEADINGS, DecisionForm, EvidenceForm, MarkReadForm, ProposalForm, WithdrawForm
 from app.services import notifications as notification_service
@@ -20,30 +18,15 @@ from app.services.dashboard import own_proposals
 from app.services.proposals_queue import proposals_awaiting
 from app.services.virus_scan import Scanner, scanner_for
 from app.web.dates import today
-from app.web.forms import apply_domain_error
+from app.web.forms import save_or_show_errors
 from app.web.htmx import is_fragment_request, redirect_after_post, render_page_or_block
-from app.web.permissions import get_milestone_or_404, permission_required, require
-from app.web.urls import safe_next
-
-# Built once: every proposal page and decision loads the proposal with its milestone, its decider, and its proposer
-# with their memberships (who may decide it depends on the proposer's roles), in one statement.
-PROPOSAL_WITH_PEOPLE = (
-    select(Proposal)
-    .where(Proposal.id == bindparam("proposal_id"))
-    .options(
-        joinedload(Proposal.milestone),
-        joinedload(Proposal.proposed_by).joinedload(User.memberships),
-        joinedload(Proposal.decided_by),
-    )
+from app.web.permissions import (
+    get_evidence_or_404,
+    get_milestone_or_404,
+    get_proposal_or_404,
+    permission_required,
 )
-
-
-def get_proposal_or_404(proposal_id: int, need: Permission) -> Proposal:
-    proposal = db.session.execute(PROPOSAL_WITH_PEOPLE, {"proposal_id": proposal_id}).unique().scalar_one_or_none()
-    if proposal is None:
-        abort(404)
-    require(need, proposal.milestone.workstream_id)
-    return proposal
+from app.web.urls import safe_next
 
 
 def _max_bytes() -> int:
@@ -98,8 +81,9 @@ def new(milestone_id: int):
             note=form.note.data or "",
             links=form.links.data or "",
         )
-        try:
-            proposal = service.propose(
+        saved = save_or_show_errors(
+            form,
+            lambda: service.propose(
                 db.session,
                 current_user,
                 milestone,
@@ -109,17 +93,13 @@ def new(milestone_id: int):
                 today=today(),
                 max_bytes=_max_bytes(),
                 scanner=_scanner(),
-            )
-        except NotAllowed:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error, default_field="files")
-        else:
-            db.session.commit()
-            flash(f"Sent for approval: {service.describe(proposal)} of milestone {milestone.reference}", "success")
-            return redirect_after_post(url_for("proposals.detail", proposal_id=proposal.id))
+            ),
+            lambda proposal: f"Sent for approval: {service.describe(proposal)} of milestone {milestone.reference}",
+            lambda proposal: url_for("proposals.detail", proposal_id=proposal.id),
+            default_field="files",
+        )
+        if saved is not None:
+            return saved
     # A refused form answers 400 with the form and its errors (the form's block alone for htmx).
     return render_page_or_block(
         "proposals/new.html",
@@ -134,24 +114,7 @@ def new(milestone_id: int):
 
 
 def _detail_context(proposal: Proposal, **extra) -> dict:
-    evidence = db.session.scalars(
-        select(Evidence)
-        .where(Evidence.proposal_id == proposal.id)
-        .options(joinedload(Evidence.uploaded_by))
-        .order_by(Evidence.proposal_version, Evidence.id)
-    ).all()
-    evidence_ids = [e.id for e in evidence]
-    history = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            or_(
-                and_(AuditEvent.object_type == "proposal", AuditEvent.object_id == proposal.id),
-                and_(AuditEvent.object_type == "evidence", AuditEvent.object_id.in_(evidence_ids)),
-            )
-        )
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.at, AuditEvent.id)
-    ).all()
+    evidence, history = service.load_evidence_and_history(db.session, proposal)
     workstream_id = proposal.milestone.workstream_id
     is_proposer = proposal.proposed_by_id == current_user.id and proposal.state == rules.State.PENDING
     context = {
@@ -192,29 +155,26 @@ def add_evidence(proposal_id: int):
     form = EvidenceForm()
     if form.validate_on_submit():
         try:
-            service.add_evidence(
-                db.session,
-                current_user,
-                proposal,
-                _uploads(),
-                form.links.data or "",
-                form.note.data or "",
-                max_bytes=_max_bytes(),
-                scanner=_scanner(),
+            saved = save_or_show_errors(
+                form,
+                lambda: service.add_evidence(
+                    db.session,
+                    current_user,
+                    proposal,
+                    _uploads(),
+                    form.links.data or "",
+                    form.note.data or "",
+                    max_bytes=_max_bytes(),
+                    scanner=_scanner(),
+                ),
+                lambda _: f"Evidence added: the proposal is now version {proposal.version}",
+                url_for("proposals.detail", proposal_id=proposal.id),
+                default_field="files",
             )
-        except NotAllowed:
-            db.session.rollback()
-            abort(403)
         except rules.DecisionConflict as error:
-            db.session.rollback()
             return _detail_conflict(proposal_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error, default_field="files")
-        else:
-            db.session.commit()
-            flash(f"Evidence added: the proposal is now version {proposal.version}", "success")
-            return redirect_after_post(url_for("proposals.detail", proposal_id=proposal.id))
+        if saved is not None:
+            return saved
     proposal = get_proposal_or_404(proposal_id, need=Permission.PROPOSE_CHANGE)
     context = _detail_context(proposal, evidence_form=form, fragment=is_fragment_request())
     return render_page_or_block("proposals/detail.html", "evidence_panel", status=400, **context)
@@ -231,8 +191,7 @@ def withdraw(proposal_id: int):
         abort(400)
     try:
         service.withdraw(db.session, current_user, proposal)
-    except DomainError as error:  # decided or withdrawn already
-        db.session.rollback()
+    except rules.DecisionConflict as error:  # decided or withdrawn already
         return _detail_conflict(proposal_id, error)
     db.session.commit()
     flash("Proposal withdrawn", "success")
@@ -240,6 +199,8 @@ def withdraw(proposal_id: int):
 
 
 def _detail_conflict(proposal_id: int, error: DomainError):
+    """The proposal as it now is, with why the step was refused: 409, as someone else acted first."""
+    db.session.rollback()
     proposal = get_proposal_or_404(proposal_id, need=Permission.VIEW_PLAN)
     body = render_template("proposals/detail.html", **_detail_context(proposal, conflict=error.message))
     return make_response(body, 409)
@@ -261,8 +222,7 @@ def decide(proposal_id: int):
             raise DomainError("; ".join(e for errors in form.errors.values() for e in errors), field="reason")
         service.decide(db.session, current_user, proposal, form.decision.data, form.reason.data or "", version)
     except NotAllowed:
-        db.session.rollback()
-        abort(403)
+        raise  # 403, by the app's handler
     except rules.DecisionConflict as error:
         db.session.rollback()
         proposal = get_proposal_or_404(proposal_id, need=Permission.DECIDE_PROPOSAL)
@@ -337,10 +297,9 @@ def mine():
 @bp.route("/evidence/<int:evidence_id>/download")
 @permission_required(Permission.VIEW_EVIDENCE)
 def download_evidence(evidence_id: int):
-    evidence = db.session.get(Evidence, evidence_id, options=[joinedload(Evidence.proposal)])
-    if evidence is None or evidence.kind != "file":
+    evidence = get_evidence_or_404(evidence_id, need=Permission.VIEW_EVIDENCE)
+    if evidence.kind != EvidenceKind.FILE:
         abort(404)
-    require(Permission.VIEW_EVIDENCE, evidence.proposal.milestone.workstream_id)
     try:
         data = service.download(db.session, current_user, evidence)
     except service.EvidenceAltered as error:

@@ -6,8 +6,6 @@ from zoneinfo import ZoneInfo
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.auth import flow
 from app.domain.dates import format_plan_date
@@ -33,6 +31,7 @@ from app.reports.forms import (
     StartReportForm,
     section_field,
 )
+from app.services import admin as admin_service
 from app.services import board_packs
 from app.services import decisions as decision_service
 from app.services import proposals as proposal_service
@@ -49,13 +48,17 @@ from app.services.report_model import (
     build_live,
     draft_as_of,
     latest_snapshot,
-    load_report,
     verified_body,
 )
 from app.web.dates import as_of_arg, today
-from app.web.forms import apply_domain_error
+from app.web.forms import apply_domain_error, save_or_show_errors
 from app.web.htmx import is_fragment_request, redirect_after_post, render_page_or_block
-from app.web.permissions import get_workstream_or_404, permission_required, require
+from app.web.permissions import (
+    get_report_or_404,
+    get_report_with_extras_or_404,
+    get_workstream_or_404,
+    permission_required,
+)
 
 log = logging.getLogger(__name__)
 LONDON = ZoneInfo("Europe/London")
@@ -65,30 +68,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # Loading ------------------------------------------------------------------------------------------------------
 
 
-def _report_or_404(report_id: int, need: Permission | None = None) -> Report:
-    """The report, or 404; then 403 unless the user holds ``need`` in its workstream.
-
-    Without ``need``: reading it, which a signed-off report allows every member and any other only those who
-    may read live reports.
-    """
-    report = db.session.get(
-        Report,
-        report_id,
-        options=[joinedload(Report.workstream).joinedload(Workstream.programme), joinedload(Report.meeting)],
-    )
-    if report is None:
-        abort(404)
-    _require_for(report, need)
-    return report
-
-
-def _require_for(report: Report, need: Permission | None) -> None:
-    if need is None:
-        signed = report.state == ReportState.SIGNED_OFF.value
-        need = Permission.VIEW_SIGNED_REPORT if signed else Permission.VIEW_LIVE_REPORT
-    require(need, report.workstream_id)
-
-
 def _model(report: Report, extras: ReportExtras | None = None) -> ReportModel:
     try:
         return build_for_report(db.session, report, today(), extras)
@@ -96,18 +75,9 @@ def _model(report: Report, extras: ReportExtras | None = None) -> ReportModel:
         abort(500)
 
 
-def _loaded_or_404(report_id: int, need: Permission | None = None) -> tuple[Report, ReportExtras]:
-    """As ``_report_or_404``, with the report's narratives and previous RAG read in the same statement."""
-    loaded = load_report(db.session, report_id)
-    if loaded is None:
-        abort(404)
-    _require_for(loaded[0], need)
-    return loaded
-
-
 def _read_or_404(report_id: int) -> tuple[Report, ReportModel]:
     """The report the user may read and its model."""
-    report, extras = _loaded_or_404(report_id)
+    report, extras = get_report_with_extras_or_404(report_id)
     return report, _model(report, extras)
 
 
@@ -175,15 +145,15 @@ def new(workstream_id: int):
     form = _start_form(workstream)
     if form.validate_on_submit():
         meeting = db.session.get(BoardMeeting, form.meeting_id.data)
-        try:
-            report = service.create_report(db.session, current_user, workstream, meeting)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error, "meeting_id")
-        else:
-            db.session.commit()
-            flash(f"Report started for {meeting.name}, {format_plan_date(meeting.date, False)}", "success")
-            return redirect_after_post(url_for("reports.edit", report_id=report.id))
+        saved = save_or_show_errors(
+            form,
+            lambda: service.create_report(db.session, current_user, workstream, meeting),
+            f"Report started for {meeting.name}, {format_plan_date(meeting.date, False)}",
+            lambda report: url_for("reports.edit", report_id=report.id),
+            default_field="meeting_id",
+        )
+        if saved is not None:
+            return saved
     return _workstream_page(workstream, form)
 
 
@@ -280,7 +250,7 @@ def _refused(report: Report, action: ReportAction):
 @permission_required(Permission.WRITE_REPORT)
 def submit(report_id: int):
     """GET: what is about to be submitted, and the proposals still waiting (not in this paper). POST: submit."""
-    report = _report_or_404(report_id, Permission.WRITE_REPORT)
+    report = get_report_or_404(report_id, Permission.WRITE_REPORT)
     waiting = proposal_service.waiting_for_decision(db.session, report.workstream_id)
     if request.method == "GET":
         refused = _refused(report, ReportAction.SUBMIT)
@@ -304,7 +274,7 @@ def submit(report_id: int):
 @bp.route("/reports/<int:report_id>/withdraw", methods=["POST"])
 @permission_required(Permission.WRITE_REPORT)
 def withdraw(report_id: int):
-    report = _report_or_404(report_id, Permission.WRITE_REPORT)
+    report = get_report_or_404(report_id, Permission.WRITE_REPORT)
     return _lifecycle(
         report,
         lambda: service.withdraw_report(db.session, current_user, report),
@@ -344,7 +314,7 @@ def _confirm_page(
 @bp.route("/reports/<int:report_id>/return", methods=["POST"])
 @permission_required(Permission.SIGN_OFF_REPORT)
 def return_report(report_id: int):
-    report = _report_or_404(report_id, Permission.SIGN_OFF_REPORT)
+    report = get_report_or_404(report_id, Permission.SIGN_OFF_REPORT)
     form = ReturnForm()
     if form.validate_on_submit():
         try:
@@ -368,7 +338,7 @@ def return_report(report_id: int):
 @permission_required(Permission.SIGN_OFF_REPORT)
 def sign_off(report_id: int):
     """GET: the confirmation page. POST: sign off the snapshot the sponsor read."""
-    report = _report_or_404(report_id, Permission.SIGN_OFF_REPORT)
+    report = get_report_or_404(report_id, Permission.SIGN_OFF_REPORT)
     if request.method == "GET":
         return _confirm_page(report, held=flow.held_form())
     again = flow.demand_fresh_second_factor(url_for("reports.sign_off", report_id=report_id), ("snapshot_id",))
@@ -489,7 +459,7 @@ def _edit_page(report: Report, form, sections, computed, status: str = "", faile
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.WRITE_REPORT)
 def edit(report_id: int):
-    report, extras = _loaded_or_404(report_id, Permission.WRITE_REPORT)
+    report, extras = get_report_with_extras_or_404(report_id, Permission.WRITE_REPORT)
     if report.state != ReportState.DRAFT.value:
         flash("Only a draft report can be changed. Withdraw it first if it awaits sign-off.", "error")
         return redirect(_link(report), code=303)
@@ -511,7 +481,7 @@ def edit(report_id: int):
 @permission_required(Permission.WRITE_REPORT)
 def autosave(report_id: int):
     """Save what can be saved as the lead types; answer with a short status (the whole page without htmx)."""
-    report, extras = _loaded_or_404(report_id, Permission.WRITE_REPORT)
+    report, extras = get_report_with_extras_or_404(report_id, Permission.WRITE_REPORT)
     form, sections, computed = _report_form(report, extras.narratives)
     form.validate()
     if report.state != ReportState.DRAFT.value:
@@ -539,7 +509,7 @@ def autosave(report_id: int):
 
 def _draft_or_redirect(report_id: int) -> tuple[Report, ReportExtras | None, object]:
     """The draft the lead may change, or a redirect to the report saying why not."""
-    report, extras = _loaded_or_404(report_id, Permission.WRITE_REPORT)
+    report, extras = get_report_with_extras_or_404(report_id, Permission.WRITE_REPORT)
     if report.state != ReportState.DRAFT.value:
         flash("Only a draft report can be changed. Withdraw it first if it awaits sign-off.", "error")
         return report, extras, redirect(_link(report), code=303)
@@ -639,7 +609,7 @@ def report_json(report_id: int):
 @permission_required(Permission.VIEW_SIGNED_REPORT)
 def snapshot_json(report_id: int):
     """The document stored when the report was submitted, byte for byte: what its sha256 is of."""
-    report, _ = _loaded_or_404(report_id)
+    report, _ = get_report_with_extras_or_404(report_id)
     snapshot = latest_snapshot(db.session, report)
     if snapshot is None:
         abort(404)
@@ -665,9 +635,7 @@ def live_json(workstream_id: int):
 def _board_pack(meeting_id: int) -> tuple[BoardMeeting, set[int], BoardPack, str]:
     """The meeting, the workstreams of its programme the user may read, their pack, and its file name."""
     meeting = db.get_or_404(BoardMeeting, meeting_id)
-    workstream_ids = set(
-        db.session.scalars(select(Workstream.id).where(Workstream.programme_id == meeting.programme_id))
-    )
+    workstream_ids = admin_service.programme_workstream_ids(db.session, meeting.programme_id)
     if not current_user.is_admin:
         workstream_ids = {w for w in workstream_ids if current_user.can(Permission.VIEW_SIGNED_REPORT, w)}
         if not workstream_ids:

@@ -1,27 +1,18 @@
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.domain.permissions import Permission
 from app.domain.risk import RED_RISK_NOTE, Impact, Likelihood, guidance_grid
 from app.extensions import db
-from app.models import AuditEvent, Risk
+from app.models import Risk
 from app.risks import bp
 from app.risks.forms import RegisterFilterForm, RiskForm, RiskStateForm
+from app.services import audit
 from app.services import risks as risk_service
 from app.web.dates import as_of_arg
 from app.web.forms import save_or_show_errors
 from app.web.htmx import redirect_after_post, render_page_or_block
-from app.web.permissions import get_workstream_or_404, permission_required, require
-
-
-def get_risk_or_404(risk_id: int, need: Permission) -> Risk:
-    risk = db.session.get(Risk, risk_id, options=[joinedload(Risk.owner), joinedload(Risk.workstream)])
-    if risk is None:
-        abort(404)
-    require(need, risk.workstream_id)
-    return risk
+from app.web.permissions import get_risk_or_404, get_workstream_or_404, permission_required
 
 
 @bp.route("/workstreams/<int:workstream_id>/risks")
@@ -49,12 +40,7 @@ def index(workstream_id: int):
 @permission_required(Permission.VIEW_RISKS)
 def detail(risk_id: int):
     risk = get_risk_or_404(risk_id, need=Permission.VIEW_RISKS)
-    history = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.object_type == "risk", AuditEvent.object_id == risk.id)
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).all()
+    history = audit.history(db.session, ("risk", [risk.id]), newest_first=True)
     return render_template(
         "risks/detail.html",
         workstream=risk.workstream,

@@ -3,7 +3,7 @@
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.domain.errors import DomainError
 from app.domain.plan import (
@@ -15,7 +15,7 @@ from app.domain.plan import (
     required_text,
 )
 from app.domain.rag import Thresholds
-from app.models import BoardMeeting, Programme, User, Workstream
+from app.models import BoardMeeting, Membership, Programme, User, Workstream
 from app.services import audit
 
 
@@ -82,3 +82,40 @@ def add_meeting(session: Session, actor: User | None, programme: Programme, name
     session.flush()
     audit.record(session, actor, "meeting.added", meeting, after={"name": name, "date": when})
     return meeting
+
+
+def programmes(session: Session) -> list[Programme]:
+    """Every programme by name, with its workstreams."""
+    return list(
+        session.scalars(select(Programme).options(selectinload(Programme.workstreams)).order_by(Programme.name))
+    )
+
+
+def meetings(session: Session) -> list[BoardMeeting]:
+    """Every board meeting, the latest first."""
+    return list(session.scalars(select(BoardMeeting).order_by(BoardMeeting.date.desc())))
+
+
+def people(session: Session) -> list[User]:
+    """Every user by name, with their memberships and the workstream of each."""
+    return list(
+        session.scalars(
+            select(User).options(selectinload(User.memberships).joinedload(Membership.workstream)).order_by(User.name)
+        )
+    )
+
+
+def programme_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every programme, by name: a form's choices."""
+    return [(p.id, p.name) for p in session.scalars(select(Programme).order_by(Programme.name))]
+
+
+def workstream_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, "programme: workstream") of every workstream, by name: a form's choices."""
+    statement = select(Workstream).options(joinedload(Workstream.programme)).order_by(Workstream.name)
+    return [(w.id, f"{w.programme.name}: {w.name}") for w in session.scalars(statement)]
+
+
+def programme_workstream_ids(session: Session, programme_id: int) -> set[int]:
+    """The ids of the programme's workstreams."""
+    return set(session.scalars(select(Workstream.id).where(Workstream.programme_id == programme_id)))

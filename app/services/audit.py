@@ -5,7 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from app.models import AuditEvent, User
 
@@ -95,3 +96,24 @@ def record_security(
     )
     session.add(event)
     return event
+
+
+def history(session: Session, *objects: tuple[str, list[int]], newest_first: bool = False) -> list[AuditEvent]:
+    """The audit events of the objects given as ``(object_type, ids)``, with their actors, oldest first (or
+    newest first)."""
+    wanted = [and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids)) for kind, ids in objects if ids]
+    if not wanted:
+        return []
+    order = (AuditEvent.at.desc(), AuditEvent.id.desc()) if newest_first else (AuditEvent.at, AuditEvent.id)
+    statement = select(AuditEvent).where(or_(*wanted)).options(joinedload(AuditEvent.actor)).order_by(*order)
+    return list(session.scalars(statement))
+
+
+def workstream_events(workstream_id: int) -> Select:
+    """Every audit event of a workstream, newest first, with its actor: the statement a page paginates."""
+    return (
+        select(AuditEvent)
+        .where(AuditEvent.workstream_id == workstream_id)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )

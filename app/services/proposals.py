@@ -33,7 +33,7 @@ from app.domain.evidence import (
 )
 from app.domain.permissions import Role
 from app.domain.rag import falls_due_soon
-from app.models import Evidence, Membership, Milestone, Programme, Proposal, User, Workstream
+from app.models import AuditEvent, Evidence, Membership, Milestone, Programme, Proposal, User, Workstream
 from app.models._base import utcnow
 from app.services import audit
 from app.services.notifications import app_path, notify, queue_email
@@ -736,3 +736,40 @@ def waiting_for_decision(session: Session, workstream_id: int) -> list[Proposal]
             .order_by(Milestone.sort_key, Proposal.id)
         )
     )
+
+
+# Built once: every proposal page and decision loads the proposal with its milestone, its decider, and its proposer
+# with their memberships (who may decide it depends on the proposer's roles), in one statement.
+_PROPOSAL_WITH_PEOPLE = (
+    select(Proposal)
+    .where(Proposal.id == bindparam("proposal_id"))
+    .options(
+        joinedload(Proposal.milestone),
+        joinedload(Proposal.proposed_by).joinedload(User.memberships),
+        joinedload(Proposal.decided_by),
+    )
+)
+
+
+def load_with_people(session: Session, proposal_id: int) -> Proposal | None:
+    """The proposal with what its pages and its decision read, or None."""
+    return session.execute(_PROPOSAL_WITH_PEOPLE, {"proposal_id": proposal_id}).unique().scalar_one_or_none()
+
+
+def load_evidence_and_history(session: Session, proposal: Proposal) -> tuple[list[Evidence], list[AuditEvent]]:
+    """The proposal's evidence (every version, with who uploaded it) and its timeline with its evidence's."""
+    evidence = list(
+        session.scalars(
+            select(Evidence)
+            .where(Evidence.proposal_id == proposal.id)
+            .options(joinedload(Evidence.uploaded_by))
+            .order_by(Evidence.proposal_version, Evidence.id)
+        )
+    )
+    events = audit.history(session, ("proposal", [proposal.id]), ("evidence", [e.id for e in evidence]))
+    return evidence, events
+
+
+def load_evidence(session: Session, evidence_id: int) -> Evidence | None:
+    """A file or link of evidence with its proposal, or None."""
+    return session.get(Evidence, evidence_id, options=[joinedload(Evidence.proposal)])

@@ -777,3 +777,12 @@ def reports_by_meeting(session: Session, user: User) -> list[MeetingReports]:
     for group in groups.values():
         group.reports.sort(key=lambda r: r.workstream.name)
     return list(groups.values())
+
+
+def get_report(session: Session, report_id: int) -> Report | None:
+    """The report with its workstream, programme and meeting, or None."""
+    return session.get(
+        Report,
+        report_id,
+        options=[joinedload(Report.workstream).joinedload(Workstream.programme), joinedload(Report.meeting)],
+    )

@@ -171,3 +171,8 @@ def set_risk_closed(session: Session, actor: User | None, risk: Risk, closed: bo
         risk.closed = closed
         audit.record(session, actor, "risk.closed" if closed else "risk.reopened", risk, after={"closed": closed})
     return risk
+
+
+def load_risk(session: Session, risk_id: int) -> Risk | None:
+    """The risk with its owner and workstream, or None."""
+    return session.get(Risk, risk_id, options=[joinedload(Risk.owner), joinedload(Risk.workstream)])

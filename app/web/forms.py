@@ -11,7 +11,7 @@ from wtforms import StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from app.domain.dates import format_plan_date, parse_plan_date
-from app.domain.errors import DomainError
+from app.domain.errors import Conflict, DomainError, NotAllowed
 from app.domain.text import TextRule, check_text, one_line
 from app.extensions import db
 from app.web.htmx import redirect_after_post
@@ -118,10 +118,13 @@ def save_or_show_errors(
     """A form view's save: run ``action`` (a service call), commit, flash ``success`` and redirect to ``next_url``.
 
     ``success`` and ``next_url`` may be functions of what ``action`` returned. A DomainError rolls back, is shown
-    against the field it names, and returns None: the view renders the form again, nothing half-saved.
+    against the field it names, and returns None: the view renders the form again, nothing half-saved. A refusal
+    (NotAllowed) or a conflict is not the form's to show: it rises to the app's handlers (403, 409).
     """
     try:
         result = action()
+    except (NotAllowed, Conflict):
+        raise
     except DomainError as error:
         db.session.rollback()
         apply_domain_error(form, error, default_field)

@@ -9,8 +9,13 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from app.domain.permissions import Permission
+from app.domain.reports import ReportState
 from app.extensions import db, login_manager
-from app.models import Milestone, Workstream
+from app.models import Evidence, Milestone, Proposal, Report, Risk, Workstream
+from app.services import proposals as proposal_service
+from app.services import reports as report_service
+from app.services import risks as risk_service
+from app.services.report_model import ReportExtras, load_report
 
 PUBLIC = "public"
 MACHINE = "machine"  # a route for machines, holding a bearer token
@@ -89,3 +94,56 @@ def get_milestone_or_404(milestone_id: int, need: Permission) -> Milestone:
         abort(404)
     require(need, milestone.workstream_id)
     return milestone
+
+
+def get_proposal_or_404(proposal_id: int, need: Permission) -> Proposal:
+    proposal = proposal_service.load_with_people(db.session, proposal_id)
+    if proposal is None:
+        abort(404)
+    require(need, proposal.milestone.workstream_id)
+    return proposal
+
+
+def get_risk_or_404(risk_id: int, need: Permission) -> Risk:
+    risk = risk_service.load_risk(db.session, risk_id)
+    if risk is None:
+        abort(404)
+    require(need, risk.workstream_id)
+    return risk
+
+
+def get_report_or_404(report_id: int, need: Permission | None = None) -> Report:
+    """The report, or 404; then 403 unless the user holds ``need`` in its workstream.
+
+    Without ``need``: reading it, which a signed-off report allows every member and any other only those who
+    may read live reports.
+    """
+    report = report_service.get_report(db.session, report_id)
+    if report is None:
+        abort(404)
+    require_for_report(report, need)
+    return report
+
+
+def get_report_with_extras_or_404(report_id: int, need: Permission | None = None) -> tuple[Report, ReportExtras]:
+    """As ``get_report_or_404``, with the report's narratives and previous RAG read in the same statement."""
+    loaded = load_report(db.session, report_id)
+    if loaded is None:
+        abort(404)
+    require_for_report(loaded[0], need)
+    return loaded
+
+
+def require_for_report(report: Report, need: Permission | None) -> None:
+    if need is None:
+        signed = report.state == ReportState.SIGNED_OFF.value
+        need = Permission.VIEW_SIGNED_REPORT if signed else Permission.VIEW_LIVE_REPORT
+    require(need, report.workstream_id)
+
+
+def get_evidence_or_404(evidence_id: int, need: Permission) -> Evidence:
+    evidence = proposal_service.load_evidence(db.session, evidence_id)
+    if evidence is None:
+        abort(404)
+    require(need, evidence.proposal.milestone.workstream_id)
+    return evidence
