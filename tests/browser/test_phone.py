@@ -13,7 +13,7 @@ from tests.browser.conftest import PHONE, sideways_scrolling
 
 pytestmark = pytest.mark.browser
 
-DOWNLOADS = re.compile(r"\.(xlsx|docx|pdf|json)$")
+DOWNLOADS = re.compile(r"\.(xlsx|docx|pdf|json|csv)$")
 
 _PAGE_FACTS = """() => ({
   title: document.title,
