@@ -27,6 +27,7 @@ from app.exports import cache, paper
 from app.jobs.tasks import draw_board_pack
 from app.models import BoardMeeting, PreparedPack, Report, User
 from app.models._base import utcnow
+from app.services.dml import rows_changed
 from app.services.report_model import BoardPack, build_board_pack, from_snapshot
 
 log = logging.getLogger(__name__)
@@ -104,12 +105,13 @@ def request(
             return find(session, key)
     else:
         # Failed, or lost with the process that was drawing it: asked for again, only if still in that state.
-        changed = session.execute(
+        changed = rows_changed(
+            session,
             update(PreparedPack)
             .where(PreparedPack.id == row.id, PreparedPack.requested_at == row.requested_at)
             .values(state=PackState.QUEUED.value, papers_drawn=0, error="", requested_by_id=actor.id, requested_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         session.refresh(row)
         if not changed:
             return row

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import Notification, OutboxEmail, User
 from app.models._base import utcnow
+from app.services.dml import rows_changed
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def mark_read(session: Session, user: User, notification_id: int | None = None) 
     query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    return session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    return rows_changed(session, query.values(read_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def queue_email(session: Session, to: str, subject: str, body: str) -> OutboxEmail:
@@ -95,12 +96,13 @@ def deliver_outbox(session: Session, config: dict) -> int:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         for mail_id in pending:
-            claimed = session.execute(
+            claimed = rows_changed(
+                session,
                 update(OutboxEmail)
                 .where(OutboxEmail.id == mail_id, OutboxEmail.sent_at.is_(None))
                 .values(sent_at=utcnow())
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             if not claimed:
                 continue
             mail = session.get(OutboxEmail, mail_id, populate_existing=True)

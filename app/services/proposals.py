@@ -36,6 +36,7 @@ from app.domain.rag import falls_due_soon
 from app.models import Evidence, Membership, Milestone, Programme, Proposal, User, Workstream
 from app.models._base import utcnow
 from app.services import audit
+from app.services.dml import rows_changed
 from app.services.notifications import app_path, notify, queue_email
 from app.services.virus_scan import Scanner
 
@@ -386,13 +387,14 @@ def add_evidence(
     if not files and not links and not note:
         raise DomainError("Choose a file, enter a link or write a note to add", field=FILES_FIELD)
     seen = proposal.version
-    bumped = session.execute(
+    bumped = rows_changed(
+        session,
         update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.state == rules.State.PENDING.value, Proposal.version == seen)
         .values(version=Proposal.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if bumped.rowcount != 1:
+    if bumped != 1:
         raise _conflict(session, proposal.id, seen)
     session.refresh(proposal)
     milestone = proposal.milestone
@@ -425,13 +427,14 @@ def withdraw(session: Session, actor: User, proposal: Proposal) -> Proposal:
     _settled_conflict(session, actor, proposal)
     rules.check_may_withdraw(actor.id, proposal.proposed_by_id, proposal.state)
     now = utcnow()
-    result = session.execute(
+    withdrawn = rows_changed(
+        session,
         update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.state == rules.State.PENDING.value)
         .values(state=rules.State.WITHDRAWN.value, updated_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount != 1:
+    if withdrawn != 1:
         raise _conflict(session, proposal.id, proposal.version)
     session.refresh(proposal)
     milestone = proposal.milestone
@@ -498,8 +501,7 @@ def decide(
         "decision_reason": reason,
         "updated_at": now,
     }
-    result = session.execute(DECIDE, {"proposal_id": proposal.id, "seen_version": seen_version, **decided})
-    if result.rowcount != 1:
+    if rows_changed(session, DECIDE, {"proposal_id": proposal.id, "seen_version": seen_version, **decided}) != 1:
         raise _conflict(session, proposal.id, seen_version)
     # The row now holds exactly what the UPDATE wrote (it matched the version loaded): set those values as loaded
     # rather than reading the row back; the decider is loaded from decided_by_id if asked for.

@@ -54,6 +54,7 @@ from app.models import (
 )
 from app.models._base import utcnow
 from app.services import audit
+from app.services.dml import rows_changed
 from app.services.notifications import app_path, notify
 from app.services.plan_view import load_plan
 from app.services.report_model import (
@@ -150,7 +151,7 @@ def _move(
     statement = MOVE
     if snapshot_id is not None:
         statement, params["snapshot_id"] = SIGN, snapshot_id
-    if session.execute(statement, params).rowcount != 1:
+    if rows_changed(session, statement, params) != 1:
         raise _moved_on(session, report.id, action)
     # The row now holds what the UPDATE wrote: set those values as loaded rather than reading it back.
     for key, value in values.items():
