@@ -102,7 +102,10 @@ def request(
                 session.add(row)
         except IntegrityError:
             # Asked for at the same moment by someone else: theirs is the one.
-            return find(session, key)
+            theirs = find(session, key)
+            if theirs is None:
+                raise  # not that pack's key: another constraint refused the row
+            return theirs
     else:
         # Failed, or lost with the process that was drawing it: asked for again, only if still in that state.
         changed = rows_changed(
@@ -124,7 +127,7 @@ def draw(session: Session, pack_id: int, progress: Callable[[], None]) -> None:
     row = session.get(PreparedPack, pack_id)
     if row is None or row.state == PackState.READY:
         return
-    meeting = session.get(BoardMeeting, row.meeting_id)
+    meeting = session.get_one(BoardMeeting, row.meeting_id)
     workstream_ids = set(json.loads(row.workstream_ids))
     pack = build_board_pack(session, meeting, workstream_ids)
     if pack_key(pack, workstream_ids) != row.pack_sha256:

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from email.message import EmailMessage
 
 from flask import current_app
@@ -25,7 +26,7 @@ UNREAD_COUNT = (
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(UNREAD_COUNT), {"user_id": user.id})
+    return db.session.execute(select(UNREAD_COUNT), {"user_id": user.id}).scalar_one()
 
 
 def notify(
@@ -48,7 +49,7 @@ def absolute_url(path: str) -> str:
     return f"{base}{path}" if path and base else path
 
 
-def recent_notifications(session: Session, user: User, limit: int = 100) -> list[Notification]:
+def recent_notifications(session: Session, user: User, limit: int = 100) -> Sequence[Notification]:
     """The user's notifications, newest first."""
     return session.scalars(
         select(Notification)
@@ -105,7 +106,7 @@ def deliver_outbox(session: Session, config: dict) -> int:
             )
             if not claimed:
                 continue
-            mail = session.get(OutboxEmail, mail_id, populate_existing=True)
+            mail = session.get_one(OutboxEmail, mail_id, populate_existing=True)
             message = EmailMessage()
             message["From"], message["To"], message["Subject"] = config["MAIL_FROM"], mail.to, mail.subject
             message.set_content(mail.body)

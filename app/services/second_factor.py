@@ -99,9 +99,9 @@ def renew_recovery_codes(session: Session, user: User) -> list[str]:
 
 
 def recovery_codes_left(session: Session, user: User) -> int:
-    return session.scalar(
+    return session.execute(
         select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def verify(session: Session, user: User, text: str) -> str | None:

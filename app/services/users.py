@@ -38,7 +38,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     (or none at all) answers in the same time as one with."""
     usable = password_hash is not None and password_hash != NO_PASSWORD
     try:
-        _hasher.verify(password_hash if usable else _DUMMY_HASH, password)
+        _hasher.verify(password_hash if password_hash is not None and usable else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return False
     return usable
