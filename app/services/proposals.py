@@ -584,7 +584,7 @@ def _settled_conflict(session: Session, actor: User, proposal: Proposal) -> None
 def _conflict(session: Session, proposal_id: int, seen_version: int) -> rules.DecisionConflict:
     """Roll back and read the proposal as it now is, to say who got there first."""
     session.rollback()
-    current = session.get(Proposal, proposal_id, options=[joinedload(Proposal.decided_by)], populate_existing=True)
+    current = session.get_one(Proposal, proposal_id, options=[joinedload(Proposal.decided_by)], populate_existing=True)
     return rules.conflict_for(
         current.state,
         current.version,
@@ -675,12 +675,12 @@ def send_reminders(session: Session, today: date, now: datetime) -> ReminderRun:
         .options(joinedload(Milestone.owner))
         .order_by(func.coalesce(Milestone.revised_due, Milestone.due), Milestone.sort_key)
     ).all()
-    by_owner: dict[int, list[Milestone]] = {}
+    by_owner: dict[int, tuple[User, list[Milestone]]] = {}
     for milestone, programme in rows:
-        if milestone.owner.active and falls_due_soon(milestone.current_due, today, programme.thresholds):
-            by_owner.setdefault(milestone.owner_id, []).append(milestone)
-    for items in by_owner.values():
-        owner = items[0].owner
+        owner = milestone.owner  # never None: the query keeps milestones with an owner
+        if owner is not None and owner.active and falls_due_soon(milestone.current_due, today, programme.thresholds):
+            by_owner.setdefault(owner.id, (owner, []))[1].append(milestone)
+    for owner, items in by_owner.values():
         lines = [_reminder_line(m, today) for m in items]
         queue_email(
             session,
