@@ -394,8 +394,8 @@ def check_msg(data: bytes, check_attachment: AttachmentCheck) -> None:
 
 
 def _open_ole(data: bytes) -> olefile.OleFileIO[str]:
-    """An OLE file opened from its bytes. The stubs tie stream names to the type of the argument (bytes here), but
-    olefile always names streams and storages with str."""
+    """An OLE file opened from its bytes. olefile names its streams and storages with str whatever it is opened
+    from, though its annotations give them the argument's type (bytes here)."""
     return cast("olefile.OleFileIO[str]", olefile.OleFileIO(data))
 
 
