@@ -22,7 +22,7 @@ run: install
 	@echo "Serving Highlight on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
-## make test: install, lint, and run every test (on PostgreSQL too when TEST_POSTGRES_URL is set)
+## make test: install, lint and type-check, and run every test (on PostgreSQL too when TEST_POSTGRES_URL is set)
 test: lint test-sqlite
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
@@ -44,9 +44,11 @@ test-postgres: install
 	$(BIN)/python -m tests.browser_setup
 	TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PYTEST)
 
+# The same checks as .pre-commit-config.yaml: ruff, then mypy over app/domain and app/services ([tool.mypy]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -56,6 +58,6 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
 
 include assets/assets.mk

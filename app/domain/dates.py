@@ -84,8 +84,8 @@ def parse_plan_date(text: str | date) -> tuple[date, bool]:
         if match := _DAY_FIRST.fullmatch(cleaned):
             day, month, year = (int(part) for part in match.groups())
             return date(year, month, day), False
-        if (match := _MONTH_YEAR.fullmatch(cleaned)) and (month := _MONTH_NUMBERS.get(match.group(1).lower())):
-            return month_end(int(match.group(2)), month), True
+        if (match := _MONTH_YEAR.fullmatch(cleaned)) and (named := _MONTH_NUMBERS.get(match.group(1).lower())):
+            return month_end(int(match.group(2)), named), True
     except ValueError:
         raise ValueError(f'Enter a real date: "{cleaned}" does not exist') from None
     raise ValueError(f'{FORMAT_HINT}, not "{cleaned}"')
@@ -154,13 +154,13 @@ def parse_paper_date(text: str) -> tuple[date, bool, str]:
                 day, month, year = (int(part) for part in match.groups())
                 return date(year + 2000 if year < 100 else year, month, day), False, rest
             if shape == "d month y":
-                month = _MONTH_NUMBERS.get(match.group(2).lower())
-                if month:
-                    return date(int(match.group(3)), month, int(match.group(1))), False, rest
+                named = _MONTH_NUMBERS.get(match.group(2).lower())
+                if named:
+                    return date(int(match.group(3)), named, int(match.group(1))), False, rest
                 continue
-            month = _MONTH_NUMBERS.get(match.group(1).lower())
-            if month:
-                return month_end(int(match.group(2)), month), True, rest
+            named = _MONTH_NUMBERS.get(match.group(1).lower())
+            if named:
+                return month_end(int(match.group(2)), named), True, rest
         except ValueError:
             raise ValueError(f'Enter a real date: "{cleaned}" does not exist') from None
     raise ValueError(f'Enter a date such as 19.4.21, 19 April 2021 or April 2021, not "{cleaned}"')

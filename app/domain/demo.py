@@ -96,5 +96,6 @@ def demo_calendar(origin: date, today: date) -> DemoCalendar:
         gap = (earliest - moved).days if moved < earliest else (moved - latest).days
         if nearest is None or gap < nearest[0]:
             nearest = (gap, months, moved)
+    assert nearest is not None  # the range above always has five months
     _, months, moved = nearest
     return DemoCalendar(origin, months, min(max(moved, earliest), latest))

@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import policy
 from email.errors import MessageError
+from email.message import Message
 from email.parser import BytesParser
+from typing import cast
 
 import olefile
 from PIL import Image, ImageFile, UnidentifiedImageError
@@ -332,7 +334,7 @@ def check_eml(data: bytes, check_attachment: AttachmentCheck) -> None:
         if len(names & _MAIL_HEADERS) < 2:
             raise Refused(f"is not {label}: it has no mail headers")
         attachments = [
-            (part.get_filename() or "", part.get_payload(decode=True) or b"")
+            (part.get_filename() or "", _decoded_payload(part))
             for part in message.walk()
             if not part.is_multipart() and (part.get_filename() or part.get_content_disposition() == "attachment")
         ]
@@ -340,6 +342,12 @@ def check_eml(data: bytes, check_attachment: AttachmentCheck) -> None:
         raise Refused(f"is not {label}: the message is damaged") from error
     for name, payload in attachments:
         check_attachment(name, payload)
+
+
+def _decoded_payload(part: Message) -> bytes:
+    """A single (not multipart) part's content with its transfer encoding undone; b"" when it has none."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
 
 
 _MESSAGE_CLASS = ("__substg1.0_001A001F", "__substg1.0_001A001E")
@@ -352,7 +360,7 @@ def check_msg(data: bytes, check_attachment: AttachmentCheck) -> None:
     if not data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise _wrong(label, data)
     try:
-        with olefile.OleFileIO(data) as ole:
+        with _open_ole(data) as ole:
             entries = ole.listdir(streams=True, storages=True)
             if any(part.lower() in _VBA_STORAGES for path in entries for part in path):
                 raise Refused("contains macros")
@@ -385,7 +393,13 @@ def check_msg(data: bytes, check_attachment: AttachmentCheck) -> None:
         check_attachment(name, content)
 
 
-def _read_text(ole: olefile.OleFileIO, path: list[str]) -> str:
+def _open_ole(data: bytes) -> olefile.OleFileIO[str]:
+    """An OLE file opened from its bytes. olefile names its streams and storages with str whatever it is opened
+    from, though its annotations give them the argument's type (bytes here)."""
+    return cast("olefile.OleFileIO[str]", olefile.OleFileIO(data))
+
+
+def _read_text(ole: olefile.OleFileIO[str], path: list[str]) -> str:
     raw = ole.openstream(path).read()
     text = raw.decode("utf-16-le") if path[-1].endswith("001F") else raw.decode("cp1252")
     return text.rstrip("\x00")
@@ -394,7 +408,7 @@ def _read_text(ole: olefile.OleFileIO, path: list[str]) -> str:
 def ole_has_macros(data: bytes) -> bool:
     """True for an old Office (OLE) file with a VBA project in it; False if it has none or cannot be read."""
     try:
-        with olefile.OleFileIO(data) as ole:
+        with _open_ole(data) as ole:
             return any(part.lower() in _VBA_STORAGES for path in ole.listdir(storages=True) for part in path)
     except (OSError, ValueError, TypeError, KeyError, IndexError):
         return False

@@ -9,6 +9,7 @@ status or a comment may say that a milestone is complete or removed.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 
 from app.domain.errors import DomainError
@@ -105,7 +106,7 @@ def match_heading(text: object, headings: dict[str, tuple[str, ...]]) -> str | N
 _SECTION = re.compile(r"(\d{1,3})\s*[.):\-–]?\s*([^\d\s.):\-–].*)?", re.S)
 
 
-def parse_section(text: str) -> tuple[int | None, str]:
+def parse_section(text: str | date | None) -> tuple[int | None, str]:
     """A section cell as (number, title): ``"1. Front door"`` → (1, "Front door"), ``"2"`` → (2, ""), and a title
     alone ``"Edge of care"`` → (None, "Edge of care"); ("", None) for a blank.
 

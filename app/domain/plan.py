@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from typing import Protocol
 
 from app.domain.dates import format_plan_date
 from app.domain.errors import DomainError
@@ -48,6 +49,27 @@ def required_text(value: str | None, field: str, message: str, rule: TextRule | 
     return value
 
 
+class _MilestoneFields(Protocol):
+    """The fields ``MilestoneDates`` reads: the model's columns, or the plan's read row."""
+
+    @property
+    def reference(self) -> str: ...
+    @property
+    def due(self) -> date: ...
+    @property
+    def due_is_month(self) -> bool: ...
+    @property
+    def revised_due(self) -> date | None: ...
+    @property
+    def revised_due_is_month(self) -> bool: ...
+    @property
+    def completed_on(self) -> date | None: ...
+    @property
+    def completed_on_is_month(self) -> bool: ...
+    @property
+    def removed(self) -> bool: ...
+
+
 class MilestoneDates:
     """Labels and facts derived from a milestone's plan dates; shared by the model and the plan's read rows.
 
@@ -58,22 +80,22 @@ class MilestoneDates:
     __slots__ = ()
 
     @property
-    def current_due(self) -> date:
+    def current_due(self: _MilestoneFields) -> date:
         return self.revised_due or self.due
 
     @property
-    def due_label(self) -> str:
+    def due_label(self: _MilestoneFields) -> str:
         return format_plan_date(self.due, self.due_is_month)
 
     @property
-    def revised_due_label(self) -> str:
+    def revised_due_label(self: _MilestoneFields) -> str:
         return format_plan_date(self.revised_due, self.revised_due_is_month)
 
     @property
-    def completed_on_label(self) -> str:
+    def completed_on_label(self: _MilestoneFields) -> str:
         return format_plan_date(self.completed_on, self.completed_on_is_month)
 
-    def facts(self, pending_completion: bool = False) -> MilestoneFacts:
+    def facts(self: _MilestoneFields, pending_completion: bool = False) -> MilestoneFacts:
         return MilestoneFacts(
             reference=self.reference,
             due=self.due,
@@ -82,6 +104,27 @@ class MilestoneDates:
             removed=self.removed,
             pending_completion=pending_completion,
         )
+
+
+class _RiskFields(Protocol):
+    """The fields ``RiskScoring`` reads: the model's columns, or the plan's read row."""
+
+    @property
+    def reference(self) -> str: ...
+    @property
+    def likelihood(self) -> str: ...
+    @property
+    def impact(self) -> str: ...
+    @property
+    def mitigation_date(self) -> date | None: ...
+    @property
+    def mitigation_date_is_month(self) -> bool: ...
+    @property
+    def closed(self) -> bool: ...
+
+
+def _score(risk: _RiskFields) -> int:
+    return risk_score(Likelihood(risk.likelihood), Impact(risk.impact))
 
 
 class RiskScoring:
@@ -94,18 +137,18 @@ class RiskScoring:
     __slots__ = ()
 
     @property
-    def score(self) -> int:
-        return risk_score(Likelihood(self.likelihood), Impact(self.impact))
+    def score(self: _RiskFields) -> int:
+        return _score(self)
 
     @property
-    def rating(self) -> Rag:
-        return risk_rating(self.score)
+    def rating(self: _RiskFields) -> Rag:
+        return risk_rating(_score(self))
 
     @property
-    def mitigation_date_label(self) -> str:
+    def mitigation_date_label(self: _RiskFields) -> str:
         return format_plan_date(self.mitigation_date, self.mitigation_date_is_month)
 
-    def facts(self) -> RiskFacts:
+    def facts(self: _RiskFields) -> RiskFacts:
         return RiskFacts(
             reference=self.reference,
             likelihood=Likelihood(self.likelihood),

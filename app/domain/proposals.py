@@ -256,7 +256,7 @@ def milestone_changes(
     reason: str = "",
     note: str = "",
     imported: bool = False,
-) -> dict:
+) -> dict[str, object]:
     """The milestone fields an approved proposal sets: its fact, and the comment the paper shows beside it.
 
     Completion → ``completed_on`` and the comment "Completed 12 April 2021: <note>" ("Completed in April 2021: …"
@@ -264,6 +264,7 @@ def milestone_changes(
     its reason and "Removed: <reason>". The comment replaces the one before (the caller's audit event keeps that).
     A completion or removal recorded at import keeps the comment imported with it: the file's own words.
     """
+    changes: dict[str, object]
     if kind is Kind.COMPLETION:
         changes = {"completed_on": completion_date, "completed_on_is_month": completion_is_month}
         line = f"Completed {_dated(completion_date, completion_is_month)}"

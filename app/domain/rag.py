@@ -401,7 +401,7 @@ def report_as_of(state: str, today: date, meeting_date: date | None, submitted_o
     raise ValueError(f"Unknown report state {state!r}: expected one of {', '.join(REPORT_STATES)}")
 
 
-def score_trend(previous: Rag | None, current: Rag) -> str:
+def score_trend(previous: Rag | str | None, current: Rag | str) -> str:
     """Compare with the previous RAG: "new" if there was none, else "improved", "worsened" or "unchanged".
 
     Accepts members or their values. Raises ValueError for a value that is not a RAG.

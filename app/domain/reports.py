@@ -181,7 +181,9 @@ def reported_rag(computed: Rag | str, chosen: Rag | str | None) -> Rag:
 
 def is_override(computed: Rag | str, chosen: Rag | str | None) -> bool:
     """True when the lead reports a RAG other than the computed one."""
-    return bool(chosen) and Rag(chosen) is not Rag(computed)
+    if not chosen:
+        return False
+    return Rag(chosen) is not Rag(computed)
 
 
 def check_reported_rag(computed: Rag | str, chosen: Rag | str | None, justification: str | None) -> None:
@@ -189,7 +191,7 @@ def check_reported_rag(computed: Rag | str, chosen: Rag | str | None, justificat
 
     Raises DomainError(field="override_justification") when it is missing.
     """
-    if is_override(computed, chosen) and not (justification or "").strip():
+    if chosen and is_override(computed, chosen) and not (justification or "").strip():
         raise DomainError(
             f"Enter why you report {Rag(chosen).label} when the computed RAG is {Rag(computed).label}",
             field="override_justification",

@@ -23,8 +23,9 @@ def identity_from_claims(claims: dict) -> Identity:
     """The identity an ID token's (already verified) claims name. The email counts as verified when the token says
     so: ``email_verified`` (the OpenID Connect claim) or ``xms_edov`` (Microsoft Entra ID's "email domain owner
     verified", an optional claim the app registration adds)."""
-    email = claims.get("email") if isinstance(claims.get("email"), str) else ""
-    name = claims.get("name") if isinstance(claims.get("name"), str) else ""
+    claimed_email, claimed_name = claims.get("email"), claims.get("name")
+    email = claimed_email if isinstance(claimed_email, str) else ""
+    name = claimed_name if isinstance(claimed_name, str) else ""
     return Identity(
         issuer=str(claims["iss"]),
         subject=str(claims["sub"]),

@@ -17,6 +17,7 @@ from app.domain.errors import DomainError
 from app.models import AccountToken, User
 from app.models._base import utcnow
 from app.services import audit, users
+from app.services.dml import rows_changed
 from app.services.notifications import absolute_url, app_path, queue_email
 
 
@@ -142,11 +143,12 @@ def redeem(
     link = find_link(session, purpose, token, now)
     user = link.user
     users.check_password(password, user.email)
-    used = session.execute(
+    used = rows_changed(
+        session,
         update(AccountToken)
         .where(AccountToken.id == link.id, AccountToken.used_at.is_(None), AccountToken.expires_at > now)
-        .values(used_at=now)
-    ).rowcount
+        .values(used_at=now),
+    )
     if used != 1:
         raise LinkNotValid()
     session.execute(

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, func, inspect, select, table
+from sqlalchemy import Connection, Engine, func, inspect, select, table
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,9 @@ def row_counts(engine: Engine) -> dict[str, int]:
     """Rows in every table of the database, by table name."""
     with engine.connect() as conn:
         names = inspect(conn).get_table_names()
-        return {name: conn.scalar(select(func.count()).select_from(table(name))) for name in sorted(names)}
+        return {
+            name: conn.execute(select(func.count()).select_from(table(name))).scalar_one() for name in sorted(names)
+        }
 
 
 def snapshot_mismatches(session: Session) -> list[int]:
@@ -94,11 +96,19 @@ def restore(engine: Engine, path: Path) -> None:
     engine.dispose()  # connections opened before the restore would not see its schema
 
 
+def _sqlite3_connection(conn: Connection) -> sqlite3.Connection:
+    """The standard library's connection under a SQLite engine's connection."""
+    driver = conn.connection.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
+        raise BackupError(f"the SQLite database is opened by {type(driver).__name__}, not the sqlite3 module")
+    return driver
+
+
 def _sqlite_backup(engine: Engine, path: Path) -> None:
     target = sqlite3.connect(path)
     try:
         with engine.connect() as conn:
-            conn.connection.driver_connection.backup(target)
+            _sqlite3_connection(conn).backup(target)
         # One self-contained file: the copy need not keep the live database's write-ahead log mode.
         target.execute("PRAGMA journal_mode=DELETE")
         _check_sqlite(target, path)
@@ -114,7 +124,7 @@ def _sqlite_restore(engine: Engine, path: Path) -> None:
     try:
         _check_sqlite(source, path)
         with engine.connect() as conn:
-            source.backup(conn.connection.driver_connection)
+            source.backup(_sqlite3_connection(conn))
     finally:
         source.close()
 

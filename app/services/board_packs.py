@@ -27,6 +27,7 @@ from app.exports import cache, paper
 from app.jobs.tasks import draw_board_pack
 from app.models import BoardMeeting, PreparedPack, Report, User
 from app.models._base import utcnow
+from app.services.dml import rows_changed
 from app.services.report_model import BoardPack, build_board_pack, from_snapshot
 
 log = logging.getLogger(__name__)
@@ -101,15 +102,19 @@ def request(
                 session.add(row)
         except IntegrityError:
             # Asked for at the same moment by someone else: theirs is the one.
-            return find(session, key)
+            theirs = find(session, key)
+            if theirs is None:
+                raise  # not that pack's key: another constraint refused the row
+            return theirs
     else:
         # Failed, or lost with the process that was drawing it: asked for again, only if still in that state.
-        changed = session.execute(
+        changed = rows_changed(
+            session,
             update(PreparedPack)
             .where(PreparedPack.id == row.id, PreparedPack.requested_at == row.requested_at)
             .values(state=PackState.QUEUED.value, papers_drawn=0, error="", requested_by_id=actor.id, requested_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         session.refresh(row)
         if not changed:
             return row
@@ -122,7 +127,7 @@ def draw(session: Session, pack_id: int, progress: Callable[[], None]) -> None:
     row = session.get(PreparedPack, pack_id)
     if row is None or row.state == PackState.READY:
         return
-    meeting = session.get(BoardMeeting, row.meeting_id)
+    meeting = session.get_one(BoardMeeting, row.meeting_id)
     workstream_ids = set(json.loads(row.workstream_ids))
     pack = build_board_pack(session, meeting, workstream_ids)
     if pack_key(pack, workstream_ids) != row.pack_sha256:

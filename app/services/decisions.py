@@ -85,7 +85,7 @@ def add_decision(session: Session, actor: User, report: Report, text: str | None
 
 
 def _dates(session: Session, decision: BoardDecision) -> DecisionDates:
-    raised = session.get(Report, decision.raised_on_report_id).meeting.date
+    raised = session.get_one(Report, decision.raised_on_report_id).meeting.date
     answered = session.get(Report, decision.answered_on_report_id) if decision.answered_on_report_id else None
     return DecisionDates(raised, answered.meeting.date if answered else None)
 
@@ -105,7 +105,7 @@ def save_decision(
         raise NotAllowed("This decision belongs to another workstream")
     check_may_change_decision(_dates(session, decision), report.meeting.date)
     text, outcome = clean_decision(text, outcome)
-    values = {"text": text}
+    values: dict[str, str | int | None] = {"text": text}
     if outcome:
         values |= {"outcome": outcome, "answered_on_report_id": report.id}
     elif decision.answered_on_report_id in (None, report.id):

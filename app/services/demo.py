@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,7 +37,7 @@ def demo_state(session: Session) -> str:
 
 def seed_meeting() -> date:
     """The seed report's board meeting (19 April 2021)."""
-    return date.fromisoformat(data.REPORT["meeting_date"])
+    return date.fromisoformat(_text(data.REPORT, "meeting_date"))
 
 
 def demo_calendar_for(today: date | None) -> DemoCalendar:
@@ -94,7 +96,7 @@ def load_demo(session: Session, password: str, today: date | None = None) -> dic
             },
         )
         if row.completed_on and row.reference not in proposed:
-            completed, completed_is_month = _date(row.completed_on, calendar)
+            completed, completed_is_month = _moved_date(row.completed_on, calendar)
             plan.record_imported_completion(session, lead, milestone, completed, completed_is_month)
         if row.removed_reason:
             plan.remove_milestone(session, lead, milestone, calendar.move_text(row.removed_reason))
@@ -129,7 +131,14 @@ def load_demo(session: Session, password: str, today: date | None = None) -> dic
         _sign_off_previous(session, calendar, workstream, meetings, sections, people)
     narratives = {s.number: (s.barriers, s.action_required, s.progress, s.next_activity) for s in data.SECTIONS}
     _add_report(
-        session, calendar, workstream, meetings[data.REPORT["meeting_date"]], sections, people, data.REPORT, narratives
+        session,
+        calendar,
+        workstream,
+        meetings[_text(data.REPORT, "meeting_date")],
+        sections,
+        people,
+        data.REPORT,
+        narratives,
     )
     if today is not None:
         _add_second_workstream(session, actor, programme, people, today)
@@ -140,8 +149,20 @@ def load_demo(session: Session, password: str, today: date | None = None) -> dic
 def _date(text: str | None, calendar: DemoCalendar) -> tuple[date | None, bool]:
     if not text:
         return None, False
+    return _moved_date(text, calendar)
+
+
+def _moved_date(text: str, calendar: DemoCalendar) -> tuple[date, bool]:
     parsed, month_only = parse_plan_date(text)
     return calendar.move(parsed, month_only), month_only
+
+
+def _text(header: Mapping[str, object], key: str) -> str:
+    """A text field of one of the demo's report headers (their other fields are dates, RAGs or narratives)."""
+    value = header[key]
+    if not isinstance(value, str):
+        raise TypeError(f"The demo report's {key} is {value!r}, not text")
+    return value
 
 
 def _meeting_date(text: str, calendar: DemoCalendar) -> date:
@@ -201,11 +222,14 @@ def _add_report(
 def _sign_off_previous(session, calendar, workstream, meetings, sections, people) -> Report:
     """The paper for the earlier meeting, submitted by the lead and signed off by the sponsor before it met."""
     header = week.PREVIOUS_REPORT
-    meeting = meetings[header["meeting_date"]]
-    report = _add_report(session, calendar, workstream, meeting, sections, people, header, header["narratives"])
-    snapshot = reports.submit_report(session, people[data.LEAD], report, now=_moment(header["submitted_at"], calendar))
+    meeting = meetings[_text(header, "meeting_date")]
+    narratives = cast("dict[int, tuple[str, str, str, str]]", header["narratives"])  # as week.py writes them
+    report = _add_report(session, calendar, workstream, meeting, sections, people, header, narratives)
+    snapshot = reports.submit_report(
+        session, people[data.LEAD], report, now=_moment(_text(header, "submitted_at"), calendar)
+    )
     reports.sign_off_report(
-        session, people[data.SPONSOR], report, snapshot.id, now=_moment(header["signed_off_at"], calendar)
+        session, people[data.SPONSOR], report, snapshot.id, now=_moment(_text(header, "signed_off_at"), calendar)
     )
     return report
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,6 +45,9 @@ from app.services.plan_workbook import (
     RISKS,
     Table,
 )
+
+if TYPE_CHECKING:
+    from app.services.report_import import PaperImport
 
 # Cells that may hold several lines; every other cell is one line (a name, a date, a reference, a choice).
 MULTILINE_COLUMNS = frozenset({"milestone", "comments", "removed_reason", "risk", "description", "mitigation"})
@@ -155,7 +159,7 @@ class ImportPlan:
     risks: list[RiskRow] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     direct: bool = True  # completions recorded as facts (an empty plan), not proposed
-    report: object | None = None  # a paper's header and narratives (report_import.PaperImport), kept as signed off
+    report: PaperImport | None = None  # a paper's header and narratives, kept as signed off
     recorder: User | None = None  # whom a paper's records are kept against when no owner or importer is named
 
     def count(self, kind: str, action: str) -> int:
@@ -187,7 +191,7 @@ class ImportPlan:
     def milestone_lines(self) -> list[tuple[str, ...]]:
         """The milestones as the import will hold them, for the preview: reference, milestone, date due, revised
         date, and the completion, removal or proposal the row brings."""
-        lines = []
+        lines: list[tuple[str, ...]] = []
         for item in sorted(self.milestones, key=lambda m: reference_sort_key(m.reference)):
             values = item.values
             due = format_plan_date(values.get("due"), values.get("due_is_month", False))
@@ -305,7 +309,7 @@ class RowChecker:
             for user in self.session.scalars(select(User).where(func.lower(User.name).in_(names))):
                 self.users_by_name.setdefault(_key(user.name), []).append(user)
 
-    def _table(self, sheet: str) -> Table:
+    def _table(self, sheet: str) -> Table | None:
         return self.milestone_table if sheet == MILESTONES else self.risk_table
 
     def problem(self, row: int | None, column: str | None, message: str, sheet: str = MILESTONES) -> None:
@@ -319,7 +323,7 @@ class RowChecker:
         self._check_milestones(result)
         if self.risk_table is not None:
             self._check_columns(self.risk_table, RISK_HEADINGS, REQUIRED_RISK_COLUMNS, RISKS)
-            self._check_risks(result)
+            self._check_risks(result, self.risk_table)
         if not self.milestone_table.rows and not (self.risk_table and self.risk_table.rows):
             self.problem(None, None, "The file has no rows to import below its column names")
         result.new_members = self.new_members
@@ -348,15 +352,17 @@ class RowChecker:
         """Every text cell is plain text within its limit: no control characters, one line where one is meant.
         Returns the columns refused."""
         refused = set()
+        table = self._table(sheet)
         for column, value in values.items():
             if not isinstance(value, str) or not value:
                 continue
             one_line = column not in MULTILINE_COLUMNS
+            label = table.label(column) if table is not None else column
             try:
                 check_text(
                     value,
                     column,
-                    label=self._table(sheet).label(column)[:1].upper() + self._table(sheet).label(column)[1:],
+                    label=label[:1].upper() + label[1:],
                     limit=LINE_LIMIT if one_line else TEXT_LIMIT,
                     multiline=not one_line,
                 )
@@ -447,7 +453,7 @@ class RowChecker:
             owner = self._user(row, values.get("owner_email"), MILESTONES, MILESTONE_OWNER_ROLES)
 
             existing = self.milestones.get(reference) if reference else None
-            candidate = {"text": text}
+            candidate: dict[str, object] = {"text": text}
             if due is not None and due[0] is not None:
                 candidate["due"], candidate["due_is_month"] = due
             if "owner_email" in present and owner is not False:
@@ -466,7 +472,7 @@ class RowChecker:
                 if dates["completed"]:
                     self._check_completion(row, item, dates["completed"], dates["completed_column"])
                 if existing is not None and not self.direct and "revised_due" in candidate:
-                    self._check_revised(row, item, dates["revised_column"])
+                    self._check_revised(row, item, existing, dates["revised_column"])
                 if dates["removed_reason"] and not (existing and existing.removed):
                     self._check_removal(row, item, dates["removed_reason"], dates["removed_column"])
             if section is not None:
@@ -568,10 +574,11 @@ class RowChecker:
         elif self._needs_proposer(row, item, column, "a completion"):
             item.propose_completion = completed
 
-    def _check_revised(self, row: int, item: MilestoneRow, column: str) -> None:
-        """A new revised date for a milestone of a plan that has them becomes a proposal of a revised date; the
-        milestone keeps its dates until it is decided. Clearing the revised date stays a direct edit."""
-        existing, values = item.existing, item.values
+    def _check_revised(self, row: int, item: MilestoneRow, existing: Milestone, column: str) -> None:
+        """A new revised date for ``existing`` (the row's milestone, of a plan that has them) becomes a proposal of
+        a revised date; the milestone keeps its dates until it is decided. Clearing the revised date stays a direct
+        edit."""
+        values = item.values
         new = (values["revised_due"], values["revised_due_is_month"])
         if new[0] is None or new[0] == existing.current_due:
             return
@@ -606,7 +613,7 @@ class RowChecker:
                     f"with {cell.number}",
                 )
         known = {_key(s.title): n for n, s in self.sections.items()}
-        known |= {_key(c.title): c.number for c in cells if c.given_number and c.title}
+        known |= {_key(c.title): c.number for c in cells if c.given_number and c.number is not None and c.title}
         known |= {title: number for title, (number, _) in by_title.items()}
         unnumbered = [c for c in cells if c.number is None]
         new_titles = list(dict.fromkeys(_key(c.title) for c in unnumbered if c.title and _key(c.title) not in known))
@@ -657,7 +664,7 @@ class RowChecker:
                 result.changes.append(Change("milestone", item.reference, "added"))
             else:
                 changed = _changed(existing, item.values)
-                section = self.sections.get(item.section)
+                section = self.sections.get(item.section) if item.section is not None else None
                 if section is None or section.id != existing.section_id:
                     changed = ("section", *changed)
                 result.changes.append(
@@ -687,10 +694,10 @@ class RowChecker:
             self.problem(row, column, str(error), RISKS)
             return None
 
-    def _check_risks(self, result: ImportPlan) -> None:
+    def _check_risks(self, result: ImportPlan, risk_table: Table) -> None:
         seen: dict[str, int] = {}
-        present = set(self.risk_table.columns)
-        for row, values in self.risk_table.rows:
+        present = set(risk_table.columns)
+        for row, values in risk_table.rows:
             if _is_example(values, EXAMPLE_RISK):
                 continue
             before = len(self.problems)

@@ -223,6 +223,8 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
             sections[number] = plan.add_section(session, actor, workstream, number, title)
 
     for item in prepared.milestones:
+        if item.section is None:  # the check gives every row its section, or refuses the file
+            raise ValueError(f"Row {item.row} of {prepared.filename} has no section")
         values = dict(item.values)
         values["section_id"] = sections[item.section].id
         values["reference"] = item.reference
@@ -240,18 +242,18 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
             plan.remove_milestone(session, actor, milestone, item.removed_reason)
         _propose(session, actor, prepared, item, milestone)
 
-    for item in prepared.risks:
-        values = {name: stored(value) for name, value in item.values.items()}
-        risk = item.existing
+    for risk_item in prepared.risks:
+        values = {name: stored(value) for name, value in risk_item.values.items()}
+        risk = risk_item.existing
         if risk is None:
             risk = risks.add_risk(session, actor, workstream, values)
         else:
             risks.update_risk(session, actor, risk, values)
-        if item.closed is not None:
-            risks.set_risk_closed(session, actor, risk, item.closed)
+        if risk_item.closed is not None:
+            risks.set_risk_closed(session, actor, risk, risk_item.closed)
 
     if prepared.report is not None:
-        apply_paper(session, actor, prepared, workstream, prepared.recorder)
+        apply_paper(session, actor, prepared, workstream)
     audit.record(
         session,
         actor,
@@ -268,22 +270,25 @@ def apply_import(session: Session, actor: User | None, prepared: ImportPlan) -> 
 
 def _propose(session: Session, actor: User | None, prepared: ImportPlan, item: MilestoneRow, milestone) -> None:
     """The row's completion, revised date and removal as proposals awaiting a decider other than the importer."""
-    wanted = (
-        (item.propose_completion, Kind.COMPLETION),
-        (item.propose_revised, Kind.DATE_CHANGE),
-        (item.propose_removal, Kind.REMOVAL),
-    )
-    for value, kind in wanted:
-        if not value:
-            continue
-        values = proposals.ProposalInput(note=item.note)
-        if kind is Kind.COMPLETION:
-            values = proposals.ProposalInput(completion_date=value[0], completion_is_month=value[1], note=item.note)
-        elif kind is Kind.DATE_CHANGE:
-            reason = item.note or f"Revised date given in the {prepared.source}"
-            values = proposals.ProposalInput(new_due=value[0], new_due_is_month=value[1], reason=reason)
-        else:
-            values = proposals.ProposalInput(reason=value)
+    wanted: list[tuple[Kind, proposals.ProposalInput]] = []
+    if item.propose_completion:
+        on, is_month = item.propose_completion
+        wanted.append(
+            (Kind.COMPLETION, proposals.ProposalInput(completion_date=on, completion_is_month=is_month, note=item.note))
+        )
+    if item.propose_revised:
+        due, is_month = item.propose_revised
+        reason = item.note or f"Revised date given in the {prepared.source}"
+        wanted.append(
+            (Kind.DATE_CHANGE, proposals.ProposalInput(new_due=due, new_due_is_month=is_month, reason=reason))
+        )
+    if item.propose_removal:
+        wanted.append((Kind.REMOVAL, proposals.ProposalInput(reason=item.propose_removal)))
+    if not wanted:
+        return
+    if item.proposer is None:  # the check refuses a proposal with nobody to make it in the name of
+        raise ValueError(f"Row {item.row} of {prepared.filename} proposes a change in nobody's name")
+    for kind, values in wanted:
         proposals.propose_from_import(session, actor, item.proposer, milestone, kind, values, source=prepared.source)
 
 
@@ -426,7 +431,7 @@ def prepare_upload(session: Session, actor: User, pending: PendingImport, *, tod
     if pending.workstream_id is None:
         if not actor.is_admin:
             raise NotAllowed("Only an administrator creates a workstream")
-        programme = session.get(Programme, pending.programme_id)
+        programme = session.get_one(Programme, pending.programme_id)
         try:
             name = _new_workstream_name(session, programme, pending.workstream_name)
         except DomainError as error:
@@ -441,7 +446,7 @@ def prepare_upload(session: Session, actor: User, pending: PendingImport, *, tod
             programme_name=programme.name,
             today=today,
         )
-    workstream = session.get(Workstream, pending.workstream_id)
+    workstream = session.get_one(Workstream, pending.workstream_id)
     check_may_import(session, actor, workstream)
     return prepare_import(session, actor, parsed, workstream=workstream, today=today)
 

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from email.message import EmailMessage
 
 from flask import current_app
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import Notification, OutboxEmail, User
 from app.models._base import utcnow
+from app.services.dml import rows_changed
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +26,7 @@ UNREAD_COUNT = (
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(UNREAD_COUNT), {"user_id": user.id})
+    return db.session.execute(select(UNREAD_COUNT), {"user_id": user.id}).scalar_one()
 
 
 def notify(
@@ -47,7 +49,7 @@ def absolute_url(path: str) -> str:
     return f"{base}{path}" if path and base else path
 
 
-def recent_notifications(session: Session, user: User, limit: int = 100) -> list[Notification]:
+def recent_notifications(session: Session, user: User, limit: int = 100) -> Sequence[Notification]:
     """The user's notifications, newest first."""
     return session.scalars(
         select(Notification)
@@ -62,7 +64,7 @@ def mark_read(session: Session, user: User, notification_id: int | None = None) 
     query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    return session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    return rows_changed(session, query.values(read_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def queue_email(session: Session, to: str, subject: str, body: str) -> OutboxEmail:
@@ -95,15 +97,16 @@ def deliver_outbox(session: Session, config: dict) -> int:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         for mail_id in pending:
-            claimed = session.execute(
+            claimed = rows_changed(
+                session,
                 update(OutboxEmail)
                 .where(OutboxEmail.id == mail_id, OutboxEmail.sent_at.is_(None))
                 .values(sent_at=utcnow())
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             if not claimed:
                 continue
-            mail = session.get(OutboxEmail, mail_id, populate_existing=True)
+            mail = session.get_one(OutboxEmail, mail_id, populate_existing=True)
             message = EmailMessage()
             message["From"], message["To"], message["Subject"] = config["MAIL_FROM"], mail.to, mail.subject
             message.set_content(mail.body)

@@ -37,7 +37,7 @@ MILESTONE_FIELDS = [
 ]
 
 
-def add_section(session: Session, actor: User, workstream: Workstream, number: int, title: str) -> Section:
+def add_section(session: Session, actor: User | None, workstream: Workstream, number: int, title: str) -> Section:
     """Add a numbered theme. Raises DomainError for a taken number, or an empty or over-long title."""
     title = required_text(title, "title", "Enter the section title", SECTION_TITLE)
     if number is None or number < 1:
@@ -51,7 +51,7 @@ def add_section(session: Session, actor: User, workstream: Workstream, number: i
     return section
 
 
-def update_section(session: Session, actor: User, section: Section, number: int, title: str) -> Section:
+def update_section(session: Session, actor: User | None, section: Section, number: int, title: str) -> Section:
     """Renumber or retitle a section. Raises DomainError as add_section does."""
     title = required_text(title, "title", "Enter the section title", SECTION_TITLE)
     if number != section.number and session.scalar(
@@ -91,7 +91,7 @@ def _milestone_values(session: Session, workstream: Workstream, values: dict, ex
     }
 
 
-def add_milestone(session: Session, actor: User, workstream: Workstream, values: dict) -> Milestone:
+def add_milestone(session: Session, actor: User | None, workstream: Workstream, values: dict) -> Milestone:
     """Add a milestone. Raises DomainError(field) for a duplicate reference, missing text, section or date, or a text
     that is not plain text within its limit."""
     clean = _milestone_values(session, workstream, values, None)
@@ -102,7 +102,7 @@ def add_milestone(session: Session, actor: User, workstream: Workstream, values:
     return milestone
 
 
-def update_milestone(session: Session, actor: User, milestone: Milestone, values: dict) -> Milestone:
+def update_milestone(session: Session, actor: User | None, milestone: Milestone, values: dict) -> Milestone:
     """The lead's direct, audited edit (including the revised date)."""
     clean = _milestone_values(session, milestone.section.workstream, values, milestone)
     before, after = audit.changes(milestone, MILESTONE_FIELDS, clean)

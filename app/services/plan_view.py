@@ -126,7 +126,7 @@ class MilestoneRow:
     recorded_at_import: bool = False  # an approved completion recorded at import, with no evidence
 
     @property
-    def owner(self) -> User | None:
+    def owner(self) -> User | PlanPerson | None:
         return self.milestone.owner
 
 
@@ -217,8 +217,8 @@ def load_plans(session: Session, workstreams: Sequence[Workstream], as_of: date)
         pending = frozenset(kinds.split(",")) if kinds else _NONE
         milestones_of[section.workstream_id].append((milestone, pending, bool(imported)))
     risks_of: dict[int, list[PlanRisk]] = {i: [] for i in ids}
-    for *columns, name, email in risk_rows:
-        risk = PlanRisk(*columns)
+    for *risk_columns, name, email in risk_rows:
+        risk = PlanRisk(*risk_columns)
         if risk.owner_id is not None:
             risk.owner = _person(people, risk.owner_id, name, email)
         risks_of[risk.workstream_id].append(risk)

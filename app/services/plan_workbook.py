@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.imports import MILESTONE_HEADINGS, RISK_HEADINGS, match_heading
 from app.domain.packages import UnsafePackage, check_package
@@ -238,8 +239,10 @@ def read_plan_file(filename: str, content: bytes) -> tuple[Table, Table | None]:
     return milestones, risks
 
 
-def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows, first: bool = False):
+def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows, first: bool = False) -> Worksheet:
     sheet = workbook.active if first else workbook.create_sheet()
+    if not isinstance(sheet, Worksheet):  # a new workbook's first sheet, and each one it creates, is a worksheet
+        raise TypeError(f"Expected a worksheet for {title}, not {type(sheet).__name__}")
     sheet.title = title
     sheet.append(list(columns))
     for cell in sheet[1]:
@@ -253,7 +256,7 @@ def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows, first
                 cell.data_type = "s"
     # Text format keeps Excel from turning 2.10 into 2.1 or "April 2021" into a date.
     for index, column in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
+        letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 60 if column in ("milestone", "risk", "comments", "mitigation") else 18
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             cell.number_format = "@"

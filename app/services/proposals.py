@@ -36,6 +36,7 @@ from app.domain.rag import falls_due_soon
 from app.models import AuditEvent, Evidence, Membership, Milestone, Programme, Proposal, User, Workstream
 from app.models._base import utcnow
 from app.services import audit
+from app.services.dml import rows_changed
 from app.services.notifications import app_path, notify, queue_email
 from app.services.virus_scan import Scanner
 
@@ -386,13 +387,14 @@ def add_evidence(
     if not files and not links and not note:
         raise DomainError("Choose a file, enter a link or write a note to add", field=FILES_FIELD)
     seen = proposal.version
-    bumped = session.execute(
+    bumped = rows_changed(
+        session,
         update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.state == rules.State.PENDING.value, Proposal.version == seen)
         .values(version=Proposal.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if bumped.rowcount != 1:
+    if bumped != 1:
         raise _conflict(session, proposal.id, seen)
     session.refresh(proposal)
     milestone = proposal.milestone
@@ -425,13 +427,14 @@ def withdraw(session: Session, actor: User, proposal: Proposal) -> Proposal:
     _settled_conflict(session, actor, proposal)
     rules.check_may_withdraw(actor.id, proposal.proposed_by_id, proposal.state)
     now = utcnow()
-    result = session.execute(
+    withdrawn = rows_changed(
+        session,
         update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.state == rules.State.PENDING.value)
         .values(state=rules.State.WITHDRAWN.value, updated_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount != 1:
+    if withdrawn != 1:
         raise _conflict(session, proposal.id, proposal.version)
     session.refresh(proposal)
     milestone = proposal.milestone
@@ -498,8 +501,7 @@ def decide(
         "decision_reason": reason,
         "updated_at": now,
     }
-    result = session.execute(DECIDE, {"proposal_id": proposal.id, "seen_version": seen_version, **decided})
-    if result.rowcount != 1:
+    if rows_changed(session, DECIDE, {"proposal_id": proposal.id, "seen_version": seen_version, **decided}) != 1:
         raise _conflict(session, proposal.id, seen_version)
     # The row now holds exactly what the UPDATE wrote (it matched the version loaded): set those values as loaded
     # rather than reading the row back; the decider is loaded from decided_by_id if asked for.
@@ -582,7 +584,7 @@ def _settled_conflict(session: Session, actor: User, proposal: Proposal) -> None
 def _conflict(session: Session, proposal_id: int, seen_version: int) -> rules.DecisionConflict:
     """Roll back and read the proposal as it now is, to say who got there first."""
     session.rollback()
-    current = session.get(Proposal, proposal_id, options=[joinedload(Proposal.decided_by)], populate_existing=True)
+    current = session.get_one(Proposal, proposal_id, options=[joinedload(Proposal.decided_by)], populate_existing=True)
     return rules.conflict_for(
         current.state,
         current.version,
@@ -673,12 +675,12 @@ def send_reminders(session: Session, today: date, now: datetime) -> ReminderRun:
         .options(joinedload(Milestone.owner))
         .order_by(func.coalesce(Milestone.revised_due, Milestone.due), Milestone.sort_key)
     ).all()
-    by_owner: dict[int, list[Milestone]] = {}
+    by_owner: dict[int, tuple[User, list[Milestone]]] = {}
     for milestone, programme in rows:
-        if milestone.owner.active and falls_due_soon(milestone.current_due, today, programme.thresholds):
-            by_owner.setdefault(milestone.owner_id, []).append(milestone)
-    for items in by_owner.values():
-        owner = items[0].owner
+        owner = milestone.owner  # never None: the query keeps milestones with an owner
+        if owner is not None and owner.active and falls_due_soon(milestone.current_due, today, programme.thresholds):
+            by_owner.setdefault(owner.id, (owner, []))[1].append(milestone)
+    for owner, items in by_owner.values():
         lines = [_reminder_line(m, today) for m in items]
         queue_email(
             session,

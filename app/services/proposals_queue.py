@@ -58,4 +58,4 @@ def proposals_awaiting(user: User, *, with_evidence: bool = False) -> list[Propo
 
 def pending_decisions_count(user: User) -> int:
     """How many proposals ``user`` may decide: ``proposals_awaiting`` counted in one SQL statement."""
-    return db.session.scalar(select(DECIDABLE_COUNT), decidable_params(user))
+    return db.session.execute(select(DECIDABLE_COUNT), decidable_params(user)).scalar_one()

@@ -69,11 +69,12 @@ class PaperImport:
 
     def period_label(self, prefix: str) -> str:
         """ "January 2021 to March 2021" for ``period`` (this period) or ``next``."""
-        ends = [
-            format_plan_date(self.periods.get(f"{prefix}_{end}"), bool(self.periods.get(f"{prefix}_{end}_is_month")))
-            for end in ("from", "to")
-        ]
+        ends = [self._period_end(f"{prefix}_{end}") for end in ("from", "to")]
         return " to ".join(end or "—" for end in ends)
+
+    def _period_end(self, name: str) -> str:
+        when = self.periods.get(name)  # a date, or None where the paper gives none
+        return format_plan_date(when if isinstance(when, date) else None, bool(self.periods.get(f"{name}_is_month")))
 
     def rows(self) -> list[dict]:
         """The header as the preview lists it: each field as the paper gives it, and what Highlight makes of it."""
@@ -214,7 +215,10 @@ def prepare_paper(
         narratives=narratives,
         names=names,
         people=people,
-        sections=[(s.number, s.title, s.milestone_rows, narratives.get(s.number, {})) for s in paper.sections],
+        sections=[
+            (s.number, s.title, s.milestone_rows, narratives.get(s.number, {}) if s.number is not None else {})
+            for s in paper.sections
+        ],
     )
     return kept, recorder, check.problems
 
@@ -287,14 +291,14 @@ def _an_admin(session: Session) -> User | None:
     return session.scalar(select(User).where(User.is_admin.is_(True), User.active.is_(True)).order_by(User.id).limit(1))
 
 
-def apply_paper(
-    session: Session, actor: User | None, prepared: ImportPlan, workstream: Workstream, recorder: User
-) -> Report:
+def apply_paper(session: Session, actor: User | None, prepared: ImportPlan, workstream: Workstream) -> Report:
     """Keep the paper as the workstream's signed-off report for its meeting (created if the programme has none
     on that date): its header, periods and narratives; a snapshot of the report as at the meeting, as a
     submission takes; the paper's sponsor and lead made members where they are Highlight users. Flushes; the
     caller commits."""
-    paper: PaperImport = prepared.report
+    paper, recorder = prepared.report, prepared.recorder
+    if paper is None or recorder is None:  # prepare_paper gives a paper's plan both, or refuses the paper
+        raise ValueError("Only a paper's import plan carries a report to keep and whom it is kept against")
     if not workstream.title and paper.title:
         workstream.title = paper.title[:400]
     for name, role in (("sponsor", Role.SPONSOR), ("lead", Role.LEAD)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from docx import Document
 from docx.table import Table as DocxTable
@@ -372,7 +373,7 @@ def _looks_like_reference(text: str) -> bool:
     return bool(re.fullmatch(r"\d{1,3}(\.\d{1,3}){0,3}\.?", text.strip()))
 
 
-def _paper_dates(values: dict[str, str], target: Table) -> dict[str, str]:
+def _paper_dates(values: dict[str, str], target: Table) -> dict[str, str | date]:
     """Date cells as the import reads dates ("19.4.21" → 2021-04-19; "March 2021" stays a month). A date followed
     by more words keeps the date, and the whole cell is added to the comments so nothing said is lost."""
     notes = []
@@ -391,4 +392,4 @@ def _paper_dates(values: dict[str, str], target: Table) -> dict[str, str]:
         values["comments"] = " ".join([*notes, values.get("comments", "")]).strip()
         if "comments" not in target.columns:
             target.columns.append("comments")
-    return values
+    return dict(values)

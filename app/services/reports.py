@@ -54,6 +54,7 @@ from app.models import (
 )
 from app.models._base import utcnow
 from app.services import audit
+from app.services.dml import rows_changed
 from app.services.notifications import app_path, notify
 from app.services.plan_view import load_plan
 from app.services.report_model import (
@@ -150,7 +151,7 @@ def _move(
     statement = MOVE
     if snapshot_id is not None:
         statement, params["snapshot_id"] = SIGN, snapshot_id
-    if session.execute(statement, params).rowcount != 1:
+    if rows_changed(session, statement, params) != 1:
         raise _moved_on(session, report.id, action)
     # The row now holds what the UPDATE wrote: set those values as loaded rather than reading it back.
     for key, value in values.items():
@@ -161,7 +162,7 @@ def _move(
 def _moved_on(session: Session, report_id: int, action: ReportAction) -> ReportConflict:
     """Roll back and read the report as it now is, to say what happened to it first."""
     session.rollback()
-    current = session.get(Report, report_id, options=[joinedload(Report.signed_off_by)], populate_existing=True)
+    current = session.get_one(Report, report_id, options=[joinedload(Report.signed_off_by)], populate_existing=True)
     if current.state == TRANSITIONS[action].source.value:
         return ReportConflict(STALE_SNAPSHOT, field="snapshot_id")
     signer = current.signed_off_by
@@ -508,10 +509,10 @@ def withdraw_report(session: Session, actor: User, report: Report) -> None:
     _tell(session, _people(report, Role.SPONSOR), report, f"was withdrawn by {actor.name}")
 
 
-def _back_to_draft(session: Session, report: Report, target: ReportState) -> dict:
+def _back_to_draft(session: Session, report: Report, target: ReportState) -> dict[str, object]:
     """What going back to draft writes. A reported RAG that only followed the computed one at submission follows
     it again in the draft."""
-    values = {"state": target.value, "updated_at": utcnow()}
+    values: dict[str, object] = {"state": target.value, "updated_at": utcnow()}
     snapshot = latest_snapshot(session, report)
     if snapshot is not None:
         computed = verified_document(snapshot)["rag"]["computed"]
@@ -610,7 +611,9 @@ def changes_since_submission(session: Session, report: Report, today: date) -> t
             Milestone.completed_on > as_of,
         )
     )
-    return diff_reports(submitted, live, {reference: (on, is_month) for reference, on, is_month in later})
+    # Each has a completion date: the query compares it with as_of.
+    completed_later = {reference: (on, is_month) for reference, on, is_month in later if on is not None}
+    return diff_reports(submitted, live, completed_later)
 
 
 def reports_for(session: Session, workstream_id: int) -> list[Report]:

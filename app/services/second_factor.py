@@ -31,6 +31,7 @@ from app.domain.errors import DomainError
 from app.models import HeldForm, RecoveryCode, RememberedDevice, User
 from app.models._base import utcnow
 from app.services import audit, users
+from app.services.dml import rows_changed
 
 clock = time.time  # tests move it
 APP_NAME = "Highlight"
@@ -98,9 +99,9 @@ def renew_recovery_codes(session: Session, user: User) -> list[str]:
 
 
 def recovery_codes_left(session: Session, user: User) -> int:
-    return session.scalar(
+    return session.execute(
         select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def verify(session: Session, user: User, text: str) -> str | None:
@@ -112,12 +113,13 @@ def verify(session: Session, user: User, text: str) -> str | None:
         step = _step(user.totp_secret, text, clock())
         if step is None:
             return None
-        accepted = session.execute(
+        accepted = rows_changed(
+            session,
             update(User)
             .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
             .values(totp_last_step=step)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         return "totp" if accepted == 1 else None
     code = normalise_recovery_code(text)
     unused = session.scalars(
@@ -125,12 +127,13 @@ def verify(session: Session, user: User, text: str) -> str | None:
     ).all()
     for recovery in unused:
         if users.verify_password(recovery.code_hash, code):
-            used = session.execute(
+            used = rows_changed(
+                session,
                 update(RecoveryCode)
                 .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
                 .values(used_at=utcnow())
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             return "recovery_code" if used == 1 else None
     return None
 

@@ -82,7 +82,7 @@ def _rows(session: Session, events: list[AuditEvent]) -> list[Row]:
 def page(session: Session, log_filter: LogFilter, number: int) -> tuple[list[Row], int]:
     """One page (from 1) of the matching events, newest first, and how many match in all."""
     query = _query(log_filter)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     events = session.scalars(
         query.options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -13,6 +13,7 @@ from app.domain.text import EMAIL, PERSON_NAME
 from app.models import Membership, RememberedDevice, User, Workstream
 from app.models.user import NO_PASSWORD
 from app.services import audit
+from app.services.dml import rows_changed
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verifying against this keeps sign-in time the same whether or not the email exists.
@@ -37,7 +38,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     (or none at all) answers in the same time as one with."""
     usable = password_hash is not None and password_hash != NO_PASSWORD
     try:
-        _hasher.verify(password_hash if usable else _DUMMY_HASH, password)
+        _hasher.verify(password_hash if password_hash is not None and usable else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return False
     return usable
@@ -88,7 +89,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 
 def forget_devices(session: Session, user: User) -> int:
     """No browser stays remembered for the user's second factor. Returns how many were."""
-    return session.execute(delete(RememberedDevice).where(RememberedDevice.user_id == user.id)).rowcount
+    return rows_changed(session, delete(RememberedDevice).where(RememberedDevice.user_id == user.id))
 
 
 def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:

@@ -39,7 +39,8 @@ class ClamdScanner:
         if address.startswith("tcp://"):
             address = address.removeprefix("tcp://")
         elif address.startswith(("unix://", "/")) or ":" not in address:
-            return ClamdUnixSocket(address, timeout=self.timeout)
+            # clamav-client annotates this timeout as int but documents it as a float, for socket.settimeout.
+            return ClamdUnixSocket(address, timeout=self.timeout)  # type: ignore[arg-type]
         host, _, port = address.rpartition(":")
         return ClamdNetworkSocket(host.strip("[]"), int(port), timeout=self.timeout)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ScalarSelect, Select, bindparam, select
+from sqlalchemy import ColumnExpressionArgument, ScalarSelect, Select, bindparam, select
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, undefer
 from sqlalchemy.sql import ColumnElement
 
@@ -66,7 +67,10 @@ def _comments(milestone) -> str:
 
 
 def previous_signed(
-    workstream_id: int | ColumnElement, before: date | ColumnElement, *columns, with_snapshot: bool = False
+    workstream_id: int | ColumnExpressionArgument[int],
+    before: date | ColumnExpressionArgument[date],
+    *columns,
+    with_snapshot: bool = False,
 ) -> Select:
     """The one rule for a workstream's previous paper: of its signed-off reports with a reported RAG, the one for
     the latest board meeting before ``before`` (the latest made, for two at one meeting). Selects ``columns``,
@@ -75,7 +79,7 @@ def previous_signed(
     query, so that a statement can carry the rule as a subquery."""
     report, meeting = aliased(Report), aliased(BoardMeeting)
     query = select(*(column(report, meeting) for column in columns)).join(meeting, report.meeting_id == meeting.id)
-    order = [meeting.date.desc(), report.id.desc()]
+    order: list[ColumnElement[Any]] = [meeting.date.desc(), report.id.desc()]
     if with_snapshot:
         query = query.add_columns(ReportSnapshot).outerjoin(ReportSnapshot, ReportSnapshot.report_id == report.id)
         query = query.options(undefer(ReportSnapshot.body))
@@ -93,7 +97,9 @@ def previous_signed(
     )
 
 
-def previous_rag_query(workstream_id: int | ColumnElement, before: date | ColumnElement) -> ScalarSelect:
+def previous_rag_query(
+    workstream_id: int | ColumnExpressionArgument[int], before: date | ColumnExpressionArgument[date]
+) -> ScalarSelect:
     """The previous paper's reported RAG (``previous_signed``) as a scalar subquery, so that a report's own
     statement can carry it (``load_report``)."""
     return previous_signed(workstream_id, before, lambda report, _: report.reported_rag).scalar_subquery()

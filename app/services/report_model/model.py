@@ -220,17 +220,17 @@ def report_state_label(state: str) -> str:
     return "Live" if state == LIVE else ReportState(state).label
 
 
-def narrative_blocks(text: str) -> list[tuple[str, object]]:
+def narrative_blocks(text: str) -> list[tuple[str, list[str] | str]]:
     """Split narrative text into ("list", [items]) runs of "- " bullet lines and ("para", text) paragraphs."""
-    blocks: list[tuple[str, object]] = []
+    blocks: list[tuple[str, list[str] | str]] = []
     for line in (text or "").splitlines():
         line = line.strip()
         if not line:
             continue
         if line.startswith(("- ", "• ", "* ")):
             item = line[2:].strip()
-            if blocks and blocks[-1][0] == "list":
-                blocks[-1][1].append(item)
+            if blocks and isinstance(items := blocks[-1][1], list):
+                items.append(item)
             else:
                 blocks.append(("list", [item]))
         else:

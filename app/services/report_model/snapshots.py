@@ -46,6 +46,9 @@ def from_snapshot(session: Session, report: Report) -> ReportModel:
         raise SnapshotIntegrityError(f"Report snapshot {snapshot.id} cannot be read") from error
     signed = None
     if report.state == ReportState.SIGNED_OFF.value:
+        if report.signed_off_at is None:
+            log.error("report %s is signed off but has no sign-off time", report.id)
+            raise SnapshotIntegrityError(f"Report {report.id} is signed off but has no sign-off time")
         signed = SignedOff(
             by=printable(report.signed_off_by.name) if report.signed_off_by else "",
             at=report.signed_off_at,
