@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Membership, Programme, User, Workstream
 from app.services import accounts, second_factor, security_log, users
 from app.services import admin as admin_service
-from app.web.forms import save_or_show_errors
+from app.web.forms import act_and_flash, save_or_show_errors
 from app.web.htmx import redirect_after_post
 from app.web.permissions import permission_required
 
@@ -75,15 +75,7 @@ def reset_second_factor(user_id: int):
 def _account_action(person: User, run, done: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        run()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
-    return redirect_after_post(url_for("admin.user", user_id=person.id))
+    return act_and_flash(run, done, url_for("admin.user", user_id=person.id))
 
 
 def _log_filter(form: SecurityLogForm) -> security_log.LogFilter:

@@ -51,7 +51,7 @@ from app.services.report_model import (
     verified_body,
 )
 from app.web.dates import as_of_arg, today
-from app.web.forms import apply_domain_error, save_or_show_errors
+from app.web.forms import act_and_flash, apply_domain_error, save_or_show_errors
 from app.web.htmx import is_fragment_request, redirect_after_post, render_page_or_block
 from app.web.permissions import (
     get_report_or_404,
@@ -216,18 +216,12 @@ def _conflict_page(report_id: int, error: ReportConflict, *, confirming: bool = 
 def _lifecycle(report: Report, run, done: str):
     """Run one lifecycle step from a button: flash what happened or why not, then back to the report; a step the
     report has moved past answers 409 with the report as it now is."""
-    if ConfirmForm().validate_on_submit():
-        try:
-            run()
-        except ReportConflict as error:
-            return _conflict_page(report.id, error)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(done, "success")
-    return redirect_after_post(_link(report))
+    if not ConfirmForm().validate_on_submit():
+        return redirect_after_post(_link(report))
+    try:
+        return act_and_flash(run, done, _link(report))
+    except ReportConflict as error:
+        return _conflict_page(report.id, error)
 
 
 def _refused(report: Report, action: ReportAction):

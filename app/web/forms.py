@@ -132,3 +132,20 @@ def save_or_show_errors(
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")
     return redirect_after_post(next_url(result) if callable(next_url) else next_url)
+
+
+def act_and_flash(action: Callable[[], Any], done: str, next_url: str) -> Response:
+    """A button's action: run ``action`` (a service call), commit and flash ``done``; a DomainError rolls back and
+    is flashed as the reason instead. Either way, back to ``next_url``. A conflict rises to the caller or the app's
+    handler (409)."""
+    try:
+        action()
+    except Conflict:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect_after_post(next_url)
