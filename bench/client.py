@@ -72,7 +72,14 @@ def sign_in(port: int, email: str, password: str) -> Session:
     answer = fetch(port, "POST", "/auth/sign-in", cookie, form)
     if answer.status not in (302, 303):
         raise RuntimeError(f"signing in as {email} answered {answer.status}")
-    return Session(_session_cookie(answer, cookie), token.group(1).decode())
+    # Signing in starts a clean session, without the sign-in page's CSRF secret: the first signed-in page puts a
+    # new one in (its sign-out form carries the token that goes with it).
+    cookie = _session_cookie(answer, cookie)
+    home = fetch(port, "GET", "/", cookie)
+    token = _CSRF.search(home.body)
+    if home.status != 200 or not token:
+        raise RuntimeError(f"the first page after signing in as {email} answered {home.status}")
+    return Session(_session_cookie(home, cookie), token.group(1).decode())
 
 
 @dataclass(frozen=True)
