@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from app.domain.errors import DomainError
 from app.domain.sessions import SessionLimits
+from app.exports.stores import parse_url
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 OWNER_ONLY = 0o600
@@ -151,6 +152,11 @@ class Config:
     WORKER_METRICS_BIND = os.environ.get("WORKER_METRICS_BIND", "")
     # The bearer token a Prometheus scraper sends to /metrics; empty: /metrics is off (404).
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # Kept Word and PDF files of signed-off reports: in the database (empty) or an S3-compatible bucket,
+    # s3://bucket/optional/prefix; EXPORT_STORE_ENDPOINT is the address of a store other than AWS S3 (MinIO, Ceph),
+    # and credentials come from the AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION).
+    EXPORT_STORE_URL = os.environ.get("EXPORT_STORE_URL", "")
+    EXPORT_STORE_ENDPOINT = os.environ.get("EXPORT_STORE_ENDPOINT", "")
     # "json" (one JSON object a line, for a log collector) or "text"; production defaults to JSON.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
@@ -197,6 +203,11 @@ class Config:
             raise RuntimeError("JOB_QUEUE=database needs PostgreSQL (DATABASE_URL): SQLite keeps jobs in-process")
         if self.LOG_FORMAT not in ("json", "text"):
             raise RuntimeError(f"LOG_FORMAT must be json or text, not {self.LOG_FORMAT!r}")
+        if self.EXPORT_STORE_URL:
+            try:
+                parse_url(self.EXPORT_STORE_URL)
+            except ValueError as error:
+                raise RuntimeError(str(error)) from error
         if self.REPORT_TEMPLATE_DOCX and not Path(self.REPORT_TEMPLATE_DOCX).is_file():
             raise RuntimeError(f"REPORT_TEMPLATE_DOCX names {self.REPORT_TEMPLATE_DOCX}, which is not a file")
         self.check_sign_in()

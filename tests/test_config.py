@@ -114,6 +114,8 @@ def test_write_owner_only_tightens_a_file_it_replaces(tmp_path):
         ("SIGN_IN_ACCOUNT_LIMIT", "five a minute", "SIGN_IN_ACCOUNT_LIMIT"),
         ("SIGN_IN_ADDRESS_LIMIT", "", "SIGN_IN_ADDRESS_LIMIT"),
         ("TRUSTED_PROXIES", -1, "TRUSTED_PROXIES"),
+        ("EXPORT_STORE_URL", "https://exports.example/highlight", "EXPORT_STORE_URL"),
+        ("EXPORT_STORE_URL", "s3:///highlight", "EXPORT_STORE_URL"),
     ],
 )
 def test_a_setting_that_cannot_be_used_stops_start_up_naming_it(monkeypatch, tmp_path, name, value, message):

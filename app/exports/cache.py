@@ -15,6 +15,10 @@ Why a kept file is always the right one:
   are served and written back; if they do not match either, the file is drawn again from the verified snapshot.
 - The bytes recorded in the database let every app server serve the same file, whichever drew it first. Copies on
   disk are written under a temporary name in the same folder, then renamed over the final name (atomic on POSIX).
+- With ``EXPORT_STORE_URL`` set, the bytes live in an S3-compatible bucket instead (``app.exports.stores``), under
+  ``<renderer>/<snapshot sha256>.<format>``, and the record keeps only their sha256 and size; no server keeps a copy
+  on disk. Every read checks the object against the recorded sha256: one that is missing or differs is never
+  served, the mismatch is logged, and the file is drawn again from the verified snapshot and put back.
 """
 
 from __future__ import annotations
@@ -32,9 +36,11 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.reports import ReportState
+from app.exports.stores import Kept, KeptFiles, ObjectStore, sha256
 from app.extensions import db
 from app.models import KeptExport
 from app.services.report_model import ReportModel, canonical_json, to_document
@@ -103,8 +109,8 @@ def path_for(model: ReportModel, extension: str) -> Path:
     return folder() / f"{model.signed_off.sha256}.{extension}"
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _copy(kept: Kept) -> Path:
+    return folder() / f"{kept.snapshot_sha256}.{kept.format}"
 
 
 def load(model: ReportModel, extension: str) -> bytes | None:
@@ -126,89 +132,129 @@ def load_all(models: list[ReportModel], extension: str) -> list[bytes | None]:
             )
         )
         records = {row.snapshot_sha256: row for row in rows}
+    files = kept_files()
     found: list[bytes | None] = []
-    for model, key in zip(models, keys, strict=True):
+    for key in keys:
         record = records.get(key[0]) if key else None
-        found.append(
-            _checked(model, extension, record) if record is not None and record.view_sha256 == key[1] else None
-        )
+        if record is None or record.view_sha256 != key[1]:
+            found.append(None)
+            continue
+        kept = Kept(record.id, renderer_version(), record.snapshot_sha256, extension, record.sha256)
+        found.append(files.read(kept, db.session.connection()))
     return found
 
 
-def _checked(model: ReportModel, extension: str, record) -> bytes | None:
-    """The copy on disk if it matches its record; else the recorded bytes (written back) if they do."""
-    path = path_for(model, extension)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        data = None
-    except OSError as error:
-        log.warning("kept export %s cannot be read: %s", path, error)
-        data = None
-    if data is not None:
-        if _sha256(data) == record.sha256:
-            return data
-        log.warning(
-            "kept export %s does not match its record (sha256 %s, the file's %s): not served; restoring it",
-            path,
-            record.sha256,
-            _sha256(data),
+class DatabaseFiles:
+    """The default store: the bytes in the record, and a copy on this server's disk read first."""
+
+    in_record = True
+
+    def read(self, kept: Kept, connection: Connection) -> bytes | None:
+        """The copy on disk if it matches its record; else the recorded bytes (written back) if they do."""
+        path = _copy(kept)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = None
+        except OSError as error:
+            log.warning("kept export %s cannot be read: %s", path, error)
+            data = None
+        if data is not None:
+            if sha256(data) == kept.sha256:
+                return data
+            log.warning(
+                "kept export %s does not match its record (sha256 %s, the file's %s): not served; restoring it",
+                path,
+                kept.sha256,
+                sha256(data),
+            )
+        recorded = connection.scalar(select(_kept.c.content).where(_kept.c.id == kept.id))
+        if recorded is None or sha256(recorded) != kept.sha256:
+            log.error("kept export %s: the recorded bytes do not match their sha256 either; drawing it again", path)
+            return None
+        _write(path, recorded)
+        return recorded
+
+    def keep(self, kept: Kept, body: bytes, record: Callable[[], bytes]) -> bytes:
+        body = record()
+        _prune_other_renderers(folder())
+        _write(_copy(kept), body)
+        return body
+
+    def discard(self, kept: Kept) -> None:
+        """The record held the bytes; the folders of other renderers are pruned when this one's is made."""
+
+
+DATABASE = DatabaseFiles()
+
+
+def kept_files() -> KeptFiles:
+    """The store the app's settings name: the bucket of EXPORT_STORE_URL (one client for the app), else the
+    database."""
+    url = current_app.config.get("EXPORT_STORE_URL")
+    if not url:
+        return DATABASE
+    files = current_app.extensions.get("export_store")
+    if files is None or files.url != url:
+        files = current_app.extensions["export_store"] = ObjectStore(
+            url, current_app.config.get("EXPORT_STORE_ENDPOINT", "")
         )
-    recorded = db.session.scalar(select(_kept.c.content).where(_kept.c.id == record.id))
-    if recorded is None or _sha256(recorded) != record.sha256:
-        log.error("kept export %s: the recorded bytes do not match their sha256 either; drawing it again", path)
-        return None
-    _write(path, recorded)
-    return recorded
+    return files
 
 
 def store(model: ReportModel, extension: str, body: bytes) -> bytes:
-    """Keep ``body`` for a signed-off report: recorded in the database, then copied to disk. Returns the bytes now
-    kept: ``body``, or those another server recorded first for the same report, renderer and format."""
+    """Keep ``body`` for a signed-off report: recorded in the database, its bytes in the store (the record, with a
+    copy on disk; or the bucket). Returns the bytes now kept: ``body``, or those another server recorded first for
+    the same report, renderer and format."""
     if not keeps(model):
         return body
+    files = kept_files()
     snapshot, view, renderer = model.signed_off.sha256, view_sha256(model), renderer_version()
     record = {
         "snapshot_sha256": snapshot,
         "renderer": renderer,
         "format": extension,
         "view_sha256": view,
-        "sha256": _sha256(body),
+        "sha256": sha256(body),
         "size": len(body),
-        "content": body,
+        "content": body if files.in_record else None,
     }
-    body = _record(record)
-    _prune_other_renderers(folder())
-    _write(path_for(model, extension), body)
-    return body
+    kept = Kept(0, renderer, snapshot, extension, record["sha256"])
+    return files.keep(kept, body, lambda: _record(record, body, files))
 
 
-def _record(record: dict) -> bytes:
+def _record(record: dict, body: bytes, files: KeptFiles) -> bytes:
     """Record a drawn file, in transactions of its own (the request's session only ever reads here). Returns the
     bytes now recorded for its key: its own, or those another server recorded first if they match their sha256."""
     same_paper = (_kept.c.snapshot_sha256 == record["snapshot_sha256"], _kept.c.format == record["format"])
     key = (*same_paper, _kept.c.renderer == record["renderer"])
     with db.engine.begin() as connection:
         # A record of another renderer, or drawn from another view-model (a renamed signer), is replaced.
-        connection.execute(
-            delete(_kept).where(
-                *same_paper, or_(_kept.c.renderer != record["renderer"], _kept.c.view_sha256 != record["view_sha256"])
-            )
-        )
+        other = (*same_paper, or_(_kept.c.renderer != record["renderer"], _kept.c.view_sha256 != record["view_sha256"]))
+        replaced = connection.execute(
+            select(_kept.c.id, _kept.c.renderer, _kept.c.snapshot_sha256, _kept.c.format, _kept.c.sha256).where(*other)
+        ).all()
+        connection.execute(delete(_kept).where(*other))
+    for row in replaced:
+        if row.renderer != record["renderer"]:  # the same renderer's file has the same name: it is replaced
+            files.discard(Kept(*row))
     try:
         with db.engine.begin() as connection:
             connection.execute(insert(KeptExport).values(**record))
-        return record["content"]
+        return body
     except IntegrityError:
         pass
     with db.engine.begin() as connection:
-        first = connection.execute(select(_kept.c.content, _kept.c.sha256).where(*key)).one_or_none()
-        if first is not None and _sha256(first.content) == first.sha256:
-            return first.content
+        first = connection.execute(select(_kept.c.id, _kept.c.sha256).where(*key)).one_or_none()
+        if first is not None:
+            kept = Kept(first.id, record["renderer"], record["snapshot_sha256"], record["format"], first.sha256)
+            theirs = files.read(kept, connection)
+            if theirs is not None:
+                return theirs
         # The record there fails its own sha256: replace it with the file just drawn from the verified snapshot.
         connection.execute(delete(_kept).where(*key))
         connection.execute(insert(KeptExport).values(**record))
-    return record["content"]
+    return body
 
 
 def kept(model: ReportModel, extension: str, render: Callable[[], bytes]) -> bytes:

@@ -103,8 +103,9 @@ class ReportSnapshot(db.Model):
 
 class KeptExport(db.Model):
     """A signed-off report's rendered Word or PDF file, recorded by what was signed (the snapshot's sha256), the
-    renderer that drew it and its format. ``sha256`` is the file's own: a copy on disk is served only if it matches.
-    The bytes are kept too, so any app server can serve (and restore) the file it did not draw."""
+    renderer that drew it and its format. ``sha256`` is the file's own: a copy is served only if it matches.
+    The bytes are kept too, so any app server can serve (and restore) the file it did not draw: in ``content``, or
+    (``content`` empty) in the object store that EXPORT_STORE_URL names (app.exports.stores)."""
 
     __tablename__ = "kept_exports"
     __table_args__ = (UniqueConstraint("snapshot_sha256", "renderer", "format"),)
@@ -117,7 +118,7 @@ class KeptExport(db.Model):
     view_sha256: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -85,3 +85,19 @@ def test_sign_in_columns_arrive_without_losing_users_their_passwords_or_membersh
         assert {"account_tokens", "recovery_codes", "remembered_devices", "held_forms"} <= set(
             inspect(db.engine).get_table_names()
         )
+
+
+def test_kept_exports_keep_their_bytes_and_may_leave_them_to_the_object_store(tmp_path):
+    insert = text(
+        "INSERT INTO kept_exports (snapshot_sha256, renderer, format, view_sha256, sha256, size, content, created_at)"
+        " VALUES (:snapshot, 'renderer', 'pdf', 'view', 'sha', 3, :content, '2026-01-01 00:00:00')"
+    )
+    with demo_at(tmp_path, "0011_signin"):
+        db.session.execute(insert, {"snapshot": "a" * 64, "content": b"PDF"})
+        db.session.commit()
+        db.session.remove()
+        upgrade(revision="heads")
+        db.session.execute(insert, {"snapshot": "b" * 64, "content": None})
+        kept = db.session.execute(text("SELECT snapshot_sha256, content FROM kept_exports ORDER BY id")).all()
+
+    assert [(snapshot[0], content) for snapshot, content in kept] == [("a", b"PDF"), ("b", None)]
