@@ -14,12 +14,12 @@ into its log lines (app.ops.logs).
 from __future__ import annotations
 
 import asyncio
-import atexit
 import contextvars
 import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import procrastinate
@@ -276,7 +276,14 @@ class InProcessQueue(Queue):
             self.start_in_process(app, scheduled=False)
 
     def _waiting(self) -> list[dict]:
-        return [job for job in list(self.memory.jobs.values()) if job["status"] in ("todo", "doing")]
+        """The jobs running or due now (one waiting to be tried again later is not waited for)."""
+        now = datetime.now(UTC)
+        return [
+            job
+            for job in list(self.memory.jobs.values())
+            if job["status"] == "doing"
+            or (job["status"] == "todo" and (job.get("scheduled_at") is None or job["scheduled_at"] <= now))
+        ]
 
     def jobs(self, session: Session, limit: int = 100) -> list[Job]:
         listed = [job for job in list(self.memory.jobs.values()) if job["status"] in LISTED_JOB_STATES]
@@ -318,7 +325,10 @@ class InProcessQueue(Queue):
             )
             self._thread = threading.Thread(target=self._work, name="highlight-jobs", daemon=True)
             self._thread.start()
-            atexit.register(self.stop)
+            # Drained among threading's exit hooks, which run before the interpreter's: those shut down the thread
+            # pools the worker hands each job to (concurrent.futures registers its own there, earlier; they run
+            # last registered first), and a job handed over after that fails.
+            threading._register_atexit(self.stop)
 
     def _work(self) -> None:
         async def main():

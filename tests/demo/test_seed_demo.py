@@ -214,3 +214,30 @@ def test_a_short_demo_password_exits_1_before_the_database_is_even_migrated(tmp_
     if database.exists():
         with sqlite3.connect(database) as connection:
             assert connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == []
+
+
+def test_make_runs_seed_finishes_the_jobs_it_queued_before_it_exits(tmp_path):
+    """``make run`` seeds the demo in a process of its own first: the jobs it queued (the signed paper's files, the
+    mail) run before it exits, none handed to a thread pool the interpreter has already shut down."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "SECRET_KEY", "HIGHLIGHT_ENV", "JOB_QUEUE", "DEMO_PASSWORD")
+    }
+    env["HIGHLIGHT_INSTANCE"] = str(tmp_path)
+    run = subprocess.run(  # noqa: S603 (a fixed command line)
+        [sys.executable, "-m", "flask", "--app", "wsgi", "seed-demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    assert "Traceback" not in output and "cannot schedule new futures" not in output
+    assert "ended with status: Error" not in output
+    with sqlite3.connect(tmp_path / "highlight.db") as connection:
+        kept = sorted(name.rsplit(".", 1)[-1] for (name,) in connection.execute("SELECT format FROM kept_exports"))
+    assert kept == ["docx", "pdf"]  # the signed paper's files, drawn by its job before the process ended
