@@ -115,6 +115,10 @@ def test_an_owner_on_a_phone_proposes_a_completion_with_a_file_by_keyboard(week_
     tab_to(page, page.get_by_label("What was done"))
     page.keyboard.type("Dashboard live for the board.")
     upload = page.get_by_label("Upload evidence")
+    # The driver turns on catching the file dialog without waiting for the browser to confirm it: turn it on now,
+    # and let one round trip go through, so the key press below cannot reach the page before it is on.
+    page.on("filechooser", lambda _: None)
+    page.evaluate("0")
     tab_to(page, upload)
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
