@@ -270,3 +270,18 @@ def test_a_tampered_previous_paper_is_never_compared_against(demo, login_as, cap
         live = url_for("reports.live_json", workstream_id=demo.workstream.id, as_of=MAY_TODAY.isoformat())
         assert lead.get(live).status_code == 500
     assert "fails its hash check" in caplog.text
+
+
+def test_a_previous_paper_read_once_is_still_checked_on_every_read(demo, login_as, caplog):
+    """A signed paper's facts are read once per process (a signed paper never changes), but its snapshot's hash is
+    checked on every read: a paper tampered with after it was first read is never compared against."""
+    _sign(demo, demo.report, APRIL_SUBMITTED)
+    may = _report_for(demo, MAY)
+    lead = login_as(demo.lead)
+    page = url_for("reports.detail", report_id=may.id)
+    assert lead.get(page).status_code == 200
+    assert lead.get(page).status_code == 200  # read again, from what the first read kept
+    _tamper(refresh(demo.report))
+    with caplog.at_level(logging.ERROR):
+        assert lead.get(page).status_code == 500
+    assert "fails its hash check" in caplog.text

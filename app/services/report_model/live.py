@@ -7,6 +7,7 @@ reaches an output, where Word, the workbook or the PDF would fail on it.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,7 +27,7 @@ from app.models import BoardMeeting, Membership, Report, ReportSnapshot, Section
 from app.services.decisions import decisions_on_paper
 from app.services.plan_view import load_plan
 from app.services.report_model.document import from_document
-from app.services.report_model.integrity import SnapshotIntegrityError, verified_document
+from app.services.report_model.integrity import SnapshotIntegrityError, printable_json, verified_body
 from app.services.report_model.model import (
     LIVE,
     NARRATIVE_FIELDS,
@@ -273,23 +274,40 @@ def build_live(
     )
 
 
+# Built once: the previous paper's RAG and latest snapshot, for the workstream and date bound at each call.
+_PREVIOUS_PAPER = previous_signed(
+    bindparam("workstream_id"), bindparam("before"), lambda report, _: report.reported_rag, with_snapshot=True
+)
+# Signed papers' facts by the sha256 of the snapshot they were read from. A body that passes its hash check is the
+# body that hashes to it, and a signed paper never changes: each is read once per process, not on every request.
+_PAPERS: dict[str, Paper] = {}
+_PAPERS_KEPT = 64
+_PAPERS_LOCK = threading.Lock()
+
+
 def previous_paper(session: Session, workstream_id: int, before: date) -> tuple[str | None, Paper | None]:
     """The previous RAG (as ``previous_rag_for``) and the facts of that signed-off paper as it was signed (None if
     there is none, or it has no snapshot). Raises SnapshotIntegrityError if the paper fails its hash check or
-    cannot be read."""
-    found = session.execute(
-        previous_signed(workstream_id, before, lambda report, _: report.reported_rag, with_snapshot=True)
-    ).first()
+    cannot be read: the check runs on every call."""
+    found = session.execute(_PREVIOUS_PAPER, {"workstream_id": workstream_id, "before": before}).first()
     if found is None:
         return None, None
     rag, snapshot = found
     if snapshot is None:
         return rag, None
-    try:
-        model = from_document(verified_document(snapshot))
-    except (KeyError, TypeError, ValueError) as error:
-        raise SnapshotIntegrityError(f"Report snapshot {snapshot.id} cannot be read") from error
-    return rag, _paper(model.rag.reported, model.sections, model.risks)
+    body = verified_body(snapshot)
+    paper = _PAPERS.get(snapshot.sha256)
+    if paper is None:
+        try:
+            model = from_document(printable_json(body))
+        except (KeyError, TypeError, ValueError) as error:
+            raise SnapshotIntegrityError(f"Report snapshot {snapshot.id} cannot be read") from error
+        paper = _paper(model.rag.reported, model.sections, model.risks)
+        with _PAPERS_LOCK:
+            if len(_PAPERS) >= _PAPERS_KEPT:
+                _PAPERS.pop(next(iter(_PAPERS)))
+            _PAPERS[snapshot.sha256] = paper
+    return rag, paper
 
 
 def _paper(rag: str | None, sections, risks) -> Paper:
