@@ -43,9 +43,9 @@ def _keep(form, keep):
     file = form.file.data
     try:
         pending = keep(file.filename, file.read(importer.UPLOAD_MAX_BYTES + 1))
+    except NotAllowed:
+        raise  # 403, by the app's handler
     except DomainError as error:
-        if isinstance(error, NotAllowed):
-            raise
         db.session.rollback()
         apply_domain_error(form, error, default_field="file")
         return None

@@ -193,20 +193,25 @@ def test_a_common_demo_password_is_refused_as_every_password_is(app):
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 
-def test_a_short_demo_password_exits_1_before_the_database_is_even_migrated(tmp_path):
-    env = {
-        key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "SECRET_KEY", "HIGHLIGHT_ENV")
-    }
-    env.update({"HIGHLIGHT_INSTANCE": str(tmp_path), "DEMO_PASSWORD": "short"})
-    run = subprocess.run(  # noqa: S603 (a fixed command line)
+def _seed_demo_in_a_process(tmp_path, timeout: int, **settings: str) -> subprocess.CompletedProcess:
+    """``flask seed-demo`` as ``make run`` runs it: a process of its own, with the default database and job queue in
+    ``tmp_path`` and only ``settings`` set of the ones that would change them."""
+    chosen = ("DATABASE_URL", "SECRET_KEY", "HIGHLIGHT_ENV", "JOB_QUEUE", "DEMO_PASSWORD")
+    env = {key: value for key, value in os.environ.items() if key not in chosen}
+    env.update({"HIGHLIGHT_INSTANCE": str(tmp_path), **settings})
+    return subprocess.run(  # noqa: S603 (a fixed command line)
         [sys.executable, "-m", "flask", "--app", "wsgi", "seed-demo"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
+
+
+def test_a_short_demo_password_exits_1_before_the_database_is_even_migrated(tmp_path):
+    run = _seed_demo_in_a_process(tmp_path, 120, DEMO_PASSWORD="short")
     assert run.returncode == 1
     assert run.stderr.splitlines() == ["Error: DEMO_PASSWORD: Password must be 12 characters or more."]
     assert "Traceback" not in run.stdout + run.stderr
@@ -219,21 +224,7 @@ def test_a_short_demo_password_exits_1_before_the_database_is_even_migrated(tmp_
 def test_make_runs_seed_finishes_the_jobs_it_queued_before_it_exits(tmp_path):
     """``make run`` seeds the demo in a process of its own first: the jobs it queued (the signed paper's files, the
     mail) run before it exits, none handed to a thread pool the interpreter has already shut down."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "SECRET_KEY", "HIGHLIGHT_ENV", "JOB_QUEUE", "DEMO_PASSWORD")
-    }
-    env["HIGHLIGHT_INSTANCE"] = str(tmp_path)
-    run = subprocess.run(  # noqa: S603 (a fixed command line)
-        [sys.executable, "-m", "flask", "--app", "wsgi", "seed-demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    run = _seed_demo_in_a_process(tmp_path, 240)
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     assert "Traceback" not in output and "cannot schedule new futures" not in output
