@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.domain.errors import DomainError
 from app.domain.reports import rag_status_label
@@ -31,9 +32,9 @@ class ChangeKind(StrEnum):
     RISK_CLOSED = "risk_closed"
 
 
-@dataclass(frozen=True)
-class PaperMilestone:
-    """A milestone as a paper states it. ``due_label`` is its current date due (the revised one if any)."""
+class PaperMilestone(NamedTuple):
+    """A milestone as a paper states it. ``due_label`` is its current date due (the revised one if any). A named
+    tuple: a paper states hundreds."""
 
     reference: str
     status: str  # open | awaiting_approval | complete | removed

@@ -4,6 +4,7 @@ import io
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 from docx.oxml.ns import qn
@@ -184,3 +185,11 @@ def test_a_document_stored_before_the_status_column_and_the_new_sections_still_o
     )
     assert model == replace(demo_model, sections=unlabelled)
     assert {m.status_text for m in model.milestones} >= {"Complete", "Slipped", "Removed"}
+
+
+@pytest.mark.parametrize(("field", "value"), [("rag", "purple"), ("status", "finished")])
+def test_a_document_row_with_a_word_off_the_rules_scales_is_refused(demo, field, value):  # noqa: F811
+    document = to_document(_model(demo))
+    document["sections"][0]["milestones"][0][field] = value
+    with pytest.raises(ValueError):
+        from_document(document)

@@ -13,7 +13,8 @@ import json
 from dataclasses import MISSING, dataclass, fields
 from datetime import UTC, date, datetime
 
-from app.domain.rag import has_plan, status_text
+from app.domain.rag import MilestoneStatus, has_plan, status_text
+from app.domain.rag_scale import Rag
 from app.services.report_model.model import (
     NARRATIVE_FIELDS,
     ChangeLine,
@@ -173,6 +174,11 @@ def to_document(model: ReportModel) -> dict:
 
 def _milestone(data: dict, labels: dict) -> MilestoneLine:
     line = _read(MilestoneLine, data, MILESTONE_FIELDS, labels)
+    # A row's status and RAG are words of the rules' own scales, as live rows' are (the paper shades a cell by its
+    # RAG): an unknown one raises ValueError.
+    MilestoneStatus(line.status)
+    if line.rag is not None:
+        Rag(line.rag)
     # Documents stored before the Status column existed: its words come from the same rule as live ones.
     return line if line.status_text else line._replace(status_text=status_text(line.status, line.label))
 

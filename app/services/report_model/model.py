@@ -31,7 +31,7 @@ class MilestoneLine(NamedTuple):
     completed_on: date | None
     completed_on_label: str
     status: str  # open | awaiting_approval | complete | removed
-    rag: str | None
+    rag: str | None  # red | amber | green, or None for complete and removed rows (live and read back alike)
     label: str  # the RAG rule's label: "Overdue", "Slipped", "Complete (late)"...
     comments: str
     status_text: str = ""  # the Status column's words: Complete, On track, Due soon, Slipped, Overdue, ...
