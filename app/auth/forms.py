@@ -8,29 +8,6 @@ from app.domain.text import EMAIL, PASSWORD, one_line
 from app.web.forms import PlainText
 
 
-class SignInForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[lambda value: value.strip() if value else value],
-        validators=[
-            InputRequired(message="Enter your email address"),
-            PlainText(EMAIL),
-            Email(message="Enter an email address in the correct format, like name@example.org"),
-        ],
-    )
-    password = PasswordField(
-        "Password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your password"), PlainText(PASSWORD)],
-    )
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
-
-
-# A code from an authenticator app (6 digits) or a recovery code (10 characters), with room for spaces.
-CODE = one_line("Code", 40)
-
-
 def _email_field(label: str = "Email address") -> EmailField:
     return EmailField(
         label,
@@ -42,6 +19,20 @@ def _email_field(label: str = "Email address") -> EmailField:
             Email(message="Enter an email address in the correct format, like name@example.org"),
         ],
     )
+
+
+class SignInForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your password"), PlainText(PASSWORD)],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+# A code from an authenticator app (6 digits) or a recovery code (10 characters), with room for spaces.
+CODE = one_line("Code", 40)
 
 
 def _new_password_field(label: str = "New password") -> PasswordField:

@@ -188,16 +188,21 @@ def check_pending(state: str, action: str) -> None:
         raise AlreadyDecided(f"This proposal is {State(state).value} and can no longer be {action}")
 
 
+def is_proposer(actor_id: int, proposer_id: int) -> bool:
+    """True if the actor made the proposal: only they withdraw it or add evidence to it."""
+    return actor_id == proposer_id
+
+
 def check_may_withdraw(actor_id: int, proposer_id: int, state: str) -> None:
     """Only the proposer withdraws, and only while pending. Raises NotAllowed or AlreadyDecided."""
-    if actor_id != proposer_id:
+    if not is_proposer(actor_id, proposer_id):
         raise NotAllowed("Only the person who made this proposal can withdraw it")
     check_pending(state, "withdrawn")
 
 
 def check_may_add_evidence(actor_id: int, proposer_id: int, state: str) -> None:
     """Only the proposer adds evidence, and only while pending. Raises NotAllowed or AlreadyDecided."""
-    if actor_id != proposer_id:
+    if not is_proposer(actor_id, proposer_id):
         raise NotAllowed("Only the person who made this proposal can add evidence to it")
     check_pending(state, "changed")
 

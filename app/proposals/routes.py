@@ -116,7 +116,7 @@ def new(milestone_id: int):
 def _detail_context(proposal: Proposal, **extra) -> dict:
     evidence, history = service.load_evidence_and_history(db.session, proposal)
     workstream_id = proposal.milestone.workstream_id
-    is_proposer = proposal.proposed_by_id == current_user.id and proposal.state == rules.State.PENDING
+    is_proposer = rules.is_proposer(current_user.id, proposal.proposed_by_id) and proposal.state == rules.State.PENDING
     context = {
         "proposal": proposal,
         "milestone": proposal.milestone,
@@ -150,7 +150,7 @@ def detail(proposal_id: int):
 @permission_required(Permission.PROPOSE_CHANGE)
 def add_evidence(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, need=Permission.PROPOSE_CHANGE)
-    if proposal.proposed_by_id != current_user.id:
+    if not rules.is_proposer(current_user.id, proposal.proposed_by_id):
         abort(403)
     form = EvidenceForm()
     if form.validate_on_submit():
@@ -184,7 +184,7 @@ def add_evidence(proposal_id: int):
 @permission_required(Permission.PROPOSE_CHANGE)
 def withdraw(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, need=Permission.PROPOSE_CHANGE)
-    if proposal.proposed_by_id != current_user.id:
+    if not rules.is_proposer(current_user.id, proposal.proposed_by_id):
         abort(403)
     form = WithdrawForm()
     if not form.validate_on_submit():
