@@ -4,7 +4,7 @@ from flask_login import current_user
 from app.domain.permissions import Permission, Role, may_import_plan
 from app.domain.proposals import RECORDED_AT_IMPORT
 from app.extensions import db
-from app.models import Programme, Section
+from app.models import Programme
 from app.plan import bp
 from app.plan.forms import MilestoneForm, SectionForm
 from app.services import audit as audit_service
@@ -14,7 +14,12 @@ from app.services.plan_view import STATUS_FILTERS, load_milestone_page, load_pla
 from app.web.dates import as_of_arg
 from app.web.forms import Choice, save_or_show_errors
 from app.web.htmx import render_page_or_block
-from app.web.permissions import get_milestone_or_404, get_workstream_or_404, permission_required, require
+from app.web.permissions import (
+    get_milestone_or_404,
+    get_section_or_404,
+    get_workstream_or_404,
+    permission_required,
+)
 
 
 @bp.route("/workstreams/<int:workstream_id>/plan")
@@ -94,8 +99,7 @@ def new_section(workstream_id: int):
 @bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.EDIT_PLAN)
 def edit_section(section_id: int):
-    section = db.get_or_404(Section, section_id)
-    require(Permission.EDIT_PLAN, section.workstream_id)
+    section = get_section_or_404(section_id, need=Permission.EDIT_PLAN)
     form = SectionForm(obj=section)
     if form.validate_on_submit():
         saved = save_or_show_errors(

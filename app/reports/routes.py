@@ -18,7 +18,7 @@ from app.exports.html import render_print_html
 from app.exports.json import render_json
 from app.exports.pdf import report_pdf
 from app.extensions import db
-from app.models import BoardDecision, BoardMeeting, Report, SectionNarrative, Workstream
+from app.models import BoardMeeting, Report, SectionNarrative, Workstream
 from app.models._base import utcnow
 from app.reports import bp
 from app.reports.forms import (
@@ -54,6 +54,7 @@ from app.web.dates import as_of_arg, today
 from app.web.forms import act_and_flash, apply_domain_error, save_or_show_errors
 from app.web.htmx import is_fragment_request, redirect_after_post, render_page_or_block
 from app.web.permissions import (
+    get_decision_or_404,
     get_report_or_404,
     get_report_with_extras_or_404,
     get_workstream_or_404,
@@ -550,9 +551,7 @@ def add_decision(report_id: int):
 @permission_required(Permission.WRITE_REPORT)
 def save_decision(report_id: int, decision_id: int):
     report, extras, refused = _draft_or_redirect(report_id)
-    decision = db.session.get(BoardDecision, decision_id)
-    if decision is None or decision.workstream_id != report.workstream_id:
-        abort(404)
+    decision = get_decision_or_404(decision_id, report)
     if refused is not None:
         return refused
     form = DecisionForm(prefix=f"decision-{decision.id}")

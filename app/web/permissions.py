@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from app.domain.permissions import Permission
 from app.domain.reports import ReportState
 from app.extensions import db, login_manager
-from app.models import Evidence, Milestone, Proposal, Report, Risk, Workstream
+from app.models import BoardDecision, Evidence, Milestone, Proposal, Report, Risk, Section, Workstream
 from app.services import proposals as proposal_service
 from app.services import reports as report_service
 from app.services import risks as risk_service
@@ -94,6 +94,23 @@ def get_milestone_or_404(milestone_id: int, need: Permission) -> Milestone:
         abort(404)
     require(need, milestone.workstream_id)
     return milestone
+
+
+def get_section_or_404(section_id: int, need: Permission) -> Section:
+    section = db.session.get(Section, section_id)
+    if section is None:
+        abort(404)
+    require(need, section.workstream_id)
+    return section
+
+
+def get_decision_or_404(decision_id: int, report: Report) -> BoardDecision:
+    """A decision needed from the board, as reached through ``report`` (loaded and checked already): 404 unless it
+    is one of that report's workstream's decisions."""
+    decision = db.session.get(BoardDecision, decision_id)
+    if decision is None or decision.workstream_id != report.workstream_id:
+        abort(404)
+    return decision
 
 
 def get_proposal_or_404(proposal_id: int, need: Permission) -> Proposal:
