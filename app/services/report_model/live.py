@@ -331,6 +331,8 @@ def _paper(rag: str | None, sections, risks) -> Paper:
 
 
 def _changes(last_paper: Paper | None, reported: str, sections, risks) -> tuple[ChangeLine, ...]:
+    if last_paper is None:  # the first paper: nothing to compare, and no need to state this one's facts
+        return ()
     changes = changes_since_last(last_paper, _paper(reported, sections, risks))
     return tuple(ChangeLine(c.kind.value, c.reference, c.text) for c in changes)
 
