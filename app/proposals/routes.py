@@ -103,7 +103,7 @@ def new(milestone_id: int):
     # A refused form answers 400 with the form and its errors (the form's block alone for htmx).
     return render_page_or_block(
         "proposals/new.html",
-        "proposal_form",
+        "form_column",
         status=400 if form.errors else 200,
         form=form,
         milestone=milestone,

@@ -55,6 +55,20 @@ def test_the_proposal_form_uploads_several_files(world, fresh_milestone, login_a
     assert "http:// or https://" in hint and f"up to {MAX_LINKS} links" in hint
 
 
+def test_a_refused_proposal_answers_htmx_with_the_form_column_alone(world, fresh_milestone, login_as):
+    url = url_for("proposals.new", milestone_id=fresh_milestone.id, kind="date_change")
+    response = login_as(world.a.owner).post(url, data={"kind": "date_change"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    fragment = parse(response)
+    assert fragment.find("html") is None and fragment.find("main") is None
+    assert fragment.select_one("h1").get_text(strip=True) == "Ask for a revised date"
+    assert [a["href"] for a in fragment.select(".govuk-error-summary a")] == ["#new_due"]
+    # The page's own settings reach the fragment as they reach the whole page: an upload form posting to itself.
+    form = fragment.select_one("form")
+    assert form["enctype"] == "multipart/form-data" and form["action"] == url
+    assert fragment.select_one("input[name=kind]")["value"] == "date_change"
+
+
 def test_owner_proposes_completion_with_files_and_a_link(world, fresh_milestone, login_as, db):
     response = _propose_completion(login_as(world.a.owner), fresh_milestone)
     assert response.status_code == 303
