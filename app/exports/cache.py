@@ -188,18 +188,21 @@ class DatabaseFiles:
 DATABASE = DatabaseFiles()
 
 
+def object_store() -> ObjectStore | None:
+    """The bucket of EXPORT_STORE_URL, one client for the app while its settings stay the same; None without."""
+    config = current_app.config
+    if not config.get("EXPORT_STORE_URL"):
+        return None
+    settings = ObjectStore.settings_from(config)
+    store = current_app.extensions.get("export_store")
+    if store is None or store.settings != settings:
+        store = current_app.extensions["export_store"] = ObjectStore(*settings)
+    return store
+
+
 def kept_files() -> KeptFiles:
-    """The store the app's settings name: the bucket of EXPORT_STORE_URL (one client for the app), else the
-    database."""
-    url = current_app.config.get("EXPORT_STORE_URL")
-    if not url:
-        return DATABASE
-    files = current_app.extensions.get("export_store")
-    if files is None or files.url != url:
-        files = current_app.extensions["export_store"] = ObjectStore(
-            url, current_app.config.get("EXPORT_STORE_ENDPOINT", "")
-        )
-    return files
+    """The store the app's settings name: the bucket of EXPORT_STORE_URL, else the database."""
+    return object_store() or DATABASE
 
 
 def store(model: ReportModel, extension: str, body: bytes) -> bytes:
