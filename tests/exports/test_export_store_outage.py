@@ -1,6 +1,6 @@
 """A store that cannot be reached, errs or refuses the app never costs anyone a signed paper: the Word and PDF
 files and the board pack are drawn from the verified snapshot and served without being kept, and kept again once
-the store is back."""
+the store is back; /readyz names the store while it is down."""
 
 import hashlib
 import logging
@@ -200,3 +200,21 @@ def test_the_board_pack_is_drawn_when_the_store_goes_down_after_keeping_its_pape
     # The first paper's read failed; the second was drawn without asking; nothing was put.
     assert store_proxy.requests == ONE_CALL["500"]
     assert len(_records()) == 2  # the records of the kept papers stay, their objects untouched
+
+
+def test_readyz_names_the_store_while_it_is_down(app, client, store_proxy):  # noqa: F811
+    up = client.get(url_for("ops.readyz"))
+    assert up.status_code == 200
+    assert up.json["checks"] == {"database": "ok", "migrations": "ok", "queue": "ok", "export_store": "ok"}
+
+    for fault in FAULTS:
+        store_proxy.fault = fault
+        down = client.get(url_for("ops.readyz"))
+        assert down.status_code == 503, fault
+        assert down.json == {
+            "status": "not ready",
+            "checks": {"database": "ok", "migrations": "ok", "queue": "ok", "export_store": "unreachable"},
+        }
+
+    store_proxy.fault = None
+    assert client.get(url_for("ops.readyz")).status_code == 200
