@@ -157,6 +157,11 @@ class Config:
     # and credentials come from the AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION).
     EXPORT_STORE_URL = os.environ.get("EXPORT_STORE_URL", "")
     EXPORT_STORE_ENDPOINT = os.environ.get("EXPORT_STORE_ENDPOINT", "")
+    # How long a call to the bucket may take before the store counts as unavailable (the file is then drawn and
+    # served without being kept): seconds to connect, seconds waiting for an answer, and tries in all (2: one retry).
+    EXPORT_STORE_CONNECT_TIMEOUT = float(os.environ.get("EXPORT_STORE_CONNECT_TIMEOUT", 1))
+    EXPORT_STORE_READ_TIMEOUT = float(os.environ.get("EXPORT_STORE_READ_TIMEOUT", 2))
+    EXPORT_STORE_ATTEMPTS = int(os.environ.get("EXPORT_STORE_ATTEMPTS", 2))
     # "json" (one JSON object a line, for a log collector) or "text"; production defaults to JSON.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
@@ -208,6 +213,11 @@ class Config:
                 parse_url(self.EXPORT_STORE_URL)
             except ValueError as error:
                 raise RuntimeError(str(error)) from error
+        for name in ("EXPORT_STORE_CONNECT_TIMEOUT", "EXPORT_STORE_READ_TIMEOUT"):
+            if not getattr(self, name) > 0:
+                raise RuntimeError(f"{name} must be a number of seconds above 0, not {getattr(self, name)!r}")
+        if self.EXPORT_STORE_ATTEMPTS < 1:
+            raise RuntimeError(f"EXPORT_STORE_ATTEMPTS must be 1 or more, not {self.EXPORT_STORE_ATTEMPTS!r}")
         if self.REPORT_TEMPLATE_DOCX and not Path(self.REPORT_TEMPLATE_DOCX).is_file():
             raise RuntimeError(f"REPORT_TEMPLATE_DOCX names {self.REPORT_TEMPLATE_DOCX}, which is not a file")
         self.check_sign_in()

@@ -116,6 +116,9 @@ def test_write_owner_only_tightens_a_file_it_replaces(tmp_path):
         ("TRUSTED_PROXIES", -1, "TRUSTED_PROXIES"),
         ("EXPORT_STORE_URL", "https://exports.example/highlight", "EXPORT_STORE_URL"),
         ("EXPORT_STORE_URL", "s3:///highlight", "EXPORT_STORE_URL"),
+        ("EXPORT_STORE_CONNECT_TIMEOUT", 0, "EXPORT_STORE_CONNECT_TIMEOUT"),
+        ("EXPORT_STORE_READ_TIMEOUT", -1.5, "EXPORT_STORE_READ_TIMEOUT"),
+        ("EXPORT_STORE_ATTEMPTS", 0, "EXPORT_STORE_ATTEMPTS"),
     ],
 )
 def test_a_setting_that_cannot_be_used_stops_start_up_naming_it(monkeypatch, tmp_path, name, value, message):

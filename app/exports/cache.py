@@ -19,6 +19,10 @@ Why a kept file is always the right one:
   ``<renderer>/<snapshot sha256>.<format>``, and the record keeps only their sha256 and size; no server keeps a copy
   on disk. Every read checks the object against the recorded sha256: one that is missing or differs is never
   served, the mismatch is logged, and the file is drawn again from the verified snapshot and put back.
+- A bucket that cannot be read or written (``StoreUnavailable``) never fails a download: the file is drawn from
+  the verified snapshot and served without being kept, a warning logged naming the report and the format. The
+  object is put before its record is written, so a put that fails leaves no record, and the next request finds
+  nothing kept and puts it. A request (or a board pack's job) asks the store nothing more once it has failed.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.reports import ReportState
-from app.exports.stores import Kept, KeptFiles, ObjectStore, sha256
+from app.exports.stores import Kept, KeptFiles, ObjectStore, StoreUnavailable, sha256
 from app.extensions import db
 from app.models import KeptExport
 from app.services.report_model import ReportModel, canonical_json, to_document
@@ -113,35 +117,62 @@ def _copy(kept: Kept) -> Path:
     return folder() / f"{kept.snapshot_sha256}.{kept.format}"
 
 
-def load(model: ReportModel, extension: str) -> bytes | None:
-    """The kept file's bytes, checked against its record, or None if it must be drawn (and stored)."""
-    return load_all([model], extension)[0]
+class Keeper:
+    """One request's (or one board pack's) reads and writes of kept files. Once the store has failed, it is asked
+    nothing more: each file is drawn from the verified snapshot and served unkept, with one warning for each."""
 
+    def __init__(self) -> None:
+        self.files = kept_files()
+        self.unavailable: StoreUnavailable | None = None
 
-def load_all(models: list[ReportModel], extension: str) -> list[bytes | None]:
-    """``load`` for each model, reading their records in one statement."""
-    keys = [(m.signed_off.sha256, view_sha256(m)) if keeps(m) else None for m in models]
-    wanted = {snapshot for snapshot, _ in filter(None, keys)}
-    records = {}
-    if wanted:
-        rows = db.session.execute(
-            select(_kept.c.id, _kept.c.snapshot_sha256, _kept.c.view_sha256, _kept.c.sha256).where(
-                _kept.c.snapshot_sha256.in_(wanted),
-                _kept.c.renderer == renderer_version(),
-                _kept.c.format == extension,
+    def load_all(self, models: list[ReportModel], extension: str) -> list[bytes | None]:
+        """Each model's kept file, checked against its record, or None where it must be drawn (and stored); their
+        records read in one statement."""
+        keys = [(m.signed_off.sha256, view_sha256(m)) if keeps(m) else None for m in models]
+        wanted = {snapshot for snapshot, _ in filter(None, keys)}
+        records = {}
+        if wanted:
+            rows = db.session.execute(
+                select(_kept.c.id, _kept.c.snapshot_sha256, _kept.c.view_sha256, _kept.c.sha256).where(
+                    _kept.c.snapshot_sha256.in_(wanted),
+                    _kept.c.renderer == renderer_version(),
+                    _kept.c.format == extension,
+                )
             )
+            records = {row.snapshot_sha256: row for row in rows}
+        found: list[bytes | None] = []
+        for key in keys:
+            record = records.get(key[0]) if key else None
+            if record is None or record.view_sha256 != key[1] or self.unavailable is not None:
+                found.append(None)
+                continue
+            kept = Kept(record.id, renderer_version(), record.snapshot_sha256, extension, record.sha256)
+            try:
+                found.append(self.files.read(kept, db.session.connection()))
+            except StoreUnavailable as error:
+                self.unavailable = error
+                found.append(None)
+        return found
+
+    def store(self, model: ReportModel, extension: str, body: bytes) -> bytes:
+        """Keep ``body`` for a signed-off report: recorded in the database, its bytes in the store (the record, with
+        a copy on disk; or the bucket). Returns the bytes now kept: ``body``, or those another server recorded
+        first for the same report, renderer and format; ``body`` unkept when the store is unavailable."""
+        if not keeps(model):
+            return body
+        if self.unavailable is None:
+            try:
+                return _store(self.files, model, extension, body)
+            except StoreUnavailable as error:
+                self.unavailable = error
+        log.warning(
+            "the export store is unavailable (%s): report %s's %s is drawn from its signed snapshot and served "
+            "without being kept",
+            self.unavailable,
+            model.report_id,
+            extension.rsplit(".", 1)[-1],
         )
-        records = {row.snapshot_sha256: row for row in rows}
-    files = kept_files()
-    found: list[bytes | None] = []
-    for key in keys:
-        record = records.get(key[0]) if key else None
-        if record is None or record.view_sha256 != key[1]:
-            found.append(None)
-            continue
-        kept = Kept(record.id, renderer_version(), record.snapshot_sha256, extension, record.sha256)
-        found.append(files.read(kept, db.session.connection()))
-    return found
+        return body
 
 
 class DatabaseFiles:
@@ -188,27 +219,24 @@ class DatabaseFiles:
 DATABASE = DatabaseFiles()
 
 
+def object_store() -> ObjectStore | None:
+    """The bucket of EXPORT_STORE_URL, one client for the app while its settings stay the same; None without."""
+    config = current_app.config
+    if not config.get("EXPORT_STORE_URL"):
+        return None
+    settings = ObjectStore.settings_from(config)
+    store = current_app.extensions.get("export_store")
+    if store is None or store.settings != settings:
+        store = current_app.extensions["export_store"] = ObjectStore(*settings)
+    return store
+
+
 def kept_files() -> KeptFiles:
-    """The store the app's settings name: the bucket of EXPORT_STORE_URL (one client for the app), else the
-    database."""
-    url = current_app.config.get("EXPORT_STORE_URL")
-    if not url:
-        return DATABASE
-    files = current_app.extensions.get("export_store")
-    if files is None or files.url != url:
-        files = current_app.extensions["export_store"] = ObjectStore(
-            url, current_app.config.get("EXPORT_STORE_ENDPOINT", "")
-        )
-    return files
+    """The store the app's settings name: the bucket of EXPORT_STORE_URL, else the database."""
+    return object_store() or DATABASE
 
 
-def store(model: ReportModel, extension: str, body: bytes) -> bytes:
-    """Keep ``body`` for a signed-off report: recorded in the database, its bytes in the store (the record, with a
-    copy on disk; or the bucket). Returns the bytes now kept: ``body``, or those another server recorded first for
-    the same report, renderer and format."""
-    if not keeps(model):
-        return body
-    files = kept_files()
+def _store(files: KeptFiles, model: ReportModel, extension: str, body: bytes) -> bytes:
     snapshot, view, renderer = model.signed_off.sha256, view_sha256(model), renderer_version()
     record = {
         "snapshot_sha256": snapshot,
@@ -237,7 +265,10 @@ def _record(record: dict, body: bytes, files: KeptFiles) -> bytes:
         connection.execute(delete(_kept).where(*other))
     for row in replaced:
         if row.renderer != record["renderer"]:  # the same renderer's file has the same name: it is replaced
-            files.discard(Kept(*row))
+            try:
+                files.discard(Kept(*row))
+            except StoreUnavailable as error:  # its record is gone: nothing will read the object again
+                log.warning("a replaced kept export is left in the store: %s", error)
     try:
         with db.engine.begin() as connection:
             connection.execute(insert(KeptExport).values(**record))
@@ -259,9 +290,10 @@ def _record(record: dict, body: bytes, files: KeptFiles) -> bytes:
 
 def kept(model: ReportModel, extension: str, render: Callable[[], bytes]) -> bytes:
     """The report's file: the kept one when there is one, else rendered (and kept if the report is signed off)."""
-    body = load(model, extension)
+    keeper = Keeper()
+    body = keeper.load_all([model], extension)[0]
     if body is None:
-        body = store(model, extension, render())
+        body = keeper.store(model, extension, render())
     return body
 
 

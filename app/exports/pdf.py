@@ -63,20 +63,22 @@ def board_pack_pdf(pack: BoardPack, progress: Callable[[int, int], None] | None 
     """The cover, a contents page, then each signed-off report as drawn for its own download, joined into one
     tagged file and numbered "Page n of N" across the whole pack.
 
-    Kept reports are reused; the missing ones are drawn side by side in worker processes, then kept, and
+    Kept reports are reused; the missing ones are drawn side by side in worker processes, then kept (served
+    unkept if the store is unavailable), and
     ``progress(drawn, missing)`` hears of each as it is kept. The contents page needs each report's first page, so
     the cover and contents are drawn last, once the reports' lengths are known (again only if the contents run
     longer than guessed).
     """
     models = pack.models
     kind = paper.kept_kind("pdf")
-    parts = cache.load_all(models, kind)
+    keeper = cache.Keeper()  # one for the pack: a store that fails is asked nothing more
+    parts = keeper.load_all(models, kind)
     missing = [index for index, part in enumerate(parts) if part is None]
     if progress is not None:
         progress(0, len(missing))
     drawn = _draw_all([render_print_html([models[index]]) for index in missing])
     for done, (index, body) in enumerate(zip(missing, drawn, strict=True), start=1):
-        parts[index] = cache.store(models[index], kind, body)
+        parts[index] = keeper.store(models[index], kind, body)
         if progress is not None:
             progress(done, len(missing))
     lengths = [page_count(part) for part in parts]

@@ -1,4 +1,5 @@
-"""``/healthz`` (the process answers), ``/readyz`` (it can do its work: database, schema, queue) and ``/metrics``."""
+"""``/healthz`` (the process answers), ``/readyz`` (it can do its work: database, schema, queue, the export store
+when there is one) and ``/metrics``."""
 
 import logging
 from functools import cache
@@ -9,6 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import jobs
+from app.exports.cache import object_store
+from app.exports.stores import StoreUnavailable
 from app.extensions import db
 from app.ops.metrics import exposition
 from app.web.permissions import bearer_token, public
@@ -44,14 +47,32 @@ def _check_database() -> dict[str, str]:
     return {"database": "ok", "migrations": "ok"}
 
 
+def _check_export_store() -> dict[str, str]:
+    """The bucket of EXPORT_STORE_URL answers a HEAD with these credentials; no check without one."""
+    store = object_store()
+    if store is None:
+        return {}
+    try:
+        store.check()
+    except StoreUnavailable as error:
+        log.warning("readiness: the export store cannot be reached: %s", error)
+        return {"export_store": "unreachable"}
+    return {"export_store": "ok"}
+
+
 @bp.route("/readyz")
 @public
 def readyz():
-    """Ready for traffic: 200 with every check ok, else 503 naming the check that is not (details in the log)."""
+    """Ready for traffic: 200 with the database, its migrations and the queue ok, else 503 naming the check that is
+    not (details in the log). The export store is reported but does not decide: while it is down every server still
+    serves the papers (drawn, not kept), so taking them all out of service would help no one."""
     checks = _check_database()
     checks["queue"] = "ok" if jobs.backend().reachable(db.session) else "unreachable"
     ready = all(value == "ok" for value in checks.values())
-    return {"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503
+    checks.update(_check_export_store())
+    degraded = sorted(name for name, value in checks.items() if value != "ok") if ready else []
+    body: dict = {"status": ("degraded" if degraded else "ready") if ready else "not ready", "checks": checks}
+    return body, 200 if ready else 503
 
 
 @bp.route("/metrics")

@@ -4,13 +4,10 @@ object once it matches its record, and never one that is missing or differs."""
 
 import hashlib
 import logging
-import uuid
 from datetime import date
 
-import boto3
 import pytest
 from flask import url_for
-from moto.server import ThreadedMotoServer
 from sqlalchemy import select
 
 from app.exports import cache
@@ -24,28 +21,6 @@ from tests.exports.test_export_cache import _counted, _pdf_text, _second_signed_
 from tests.reports.conftest import demo  # noqa: F401  (the demo fixture)
 
 PREFIX = "highlight/exports"
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """An S3-compatible server on a free loopback port, for this test process."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint, monkeypatch):
-    """A new, empty bucket on that server, reached with credentials from the standard AWS variables."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "highlight-test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "highlight-test-secret")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
-    name = f"kept-{uuid.uuid4().hex[:12]}"
-    client = boto3.client("s3", endpoint_url=s3_endpoint)
-    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    return client, name
 
 
 @pytest.fixture
@@ -79,6 +54,16 @@ def _key(report, extension: str) -> str:
 
 def _download(client, report, kind: str = "pdf") -> bytes:
     return client.get(url_for(f"reports.download_{kind}", report_id=report.id)).get_data()
+
+
+def _kept_pdf(demo, login_as, bucket):  # noqa: F811
+    """A signed-off report whose PDF an admin has downloaded: the report, the admin's client, the download, and the
+    object's key and bytes."""
+    report = _signed_off(demo, login_as)
+    admin = login_as(demo.admin)
+    right = _download(admin, report)
+    key = _key(report, "pdf")
+    return report, admin, right, key, _objects(bucket)[key]
 
 
 def test_the_url_names_the_bucket_and_a_prefix():
@@ -152,12 +137,8 @@ def test_an_object_altered_or_deleted_in_the_bucket_is_never_served_and_is_drawn
     bucket,
     damage,
 ):
-    report = _signed_off(demo, login_as)
-    admin = login_as(demo.admin)
-    right = _download(admin, report)
+    report, admin, right, key, whole = _kept_pdf(demo, login_as, bucket)
     client, name = bucket
-    key = _key(report, "pdf")
-    whole = _objects(bucket)[key]
     if damage == "altered":
         middle = len(whole) // 2
         client.put_object(Bucket=name, Key=key, Body=whole[:middle] + bytes([whole[middle] ^ 1]) + whole[middle + 1 :])
