@@ -14,7 +14,7 @@ from sqlalchemy.sql import column
 from app.extensions import db
 from app.models import User
 from app.models._base import UTCDateTime
-from app.models.sealed import Unreadable, new_key, unseal
+from app.models.sealed import Unreadable, cipher, new_key, unseal
 from app.services import second_factor, users
 from app.services.second_factor import SecretUnreadable
 from tests.auth.helpers import code_for, security_actions, set_up, sign_in
@@ -69,6 +69,49 @@ def test_the_database_never_holds_the_secret_in_clear(app, world):
 
     _, answer = _signs_in_with(app, user, code_for(secret, NOW + STEP))
     assert answer.status_code == 303
+
+
+def test_codes_work_after_a_key_rotation_and_after_resealing_under_the_new_key(app, world, fixed_clock):
+    user = world.a.owner
+    secret, _ = set_up(app.test_client(user=user), NOW)
+    old_key, newest = app.config["TOTP_ENCRYPTION_KEY"], new_key()
+
+    app.config["TOTP_ENCRYPTION_KEY"] = f"{newest},{old_key}"
+    db.session.expire_all()
+    client, answer = _signs_in_with(app, user, code_for(secret, NOW + STEP))
+    assert answer.status_code == 303 and _signed_in(client)
+    before, _ = _stored(user.id)
+    assert unseal(before, old_key) == secret  # still under the old key until resealed
+
+    resealed = app.test_cli_runner().invoke(args=["totp-key", "reseal"])
+    assert resealed.exit_code == 0, resealed.output
+    assert "1 secret sealed under the newest key" in resealed.output
+    after, _ = _stored(user.id)
+    assert unseal(after, newest) == secret and isinstance(unseal(after, old_key), Unreadable)
+    assert "second_factor.resealed" in {
+        action for (action,) in db.session.execute(text("SELECT action FROM audit_events")).all()
+    }
+
+    app.config["TOTP_ENCRYPTION_KEY"] = newest  # the old key retired
+    db.session.expire_all()
+    fixed_clock["now"] = NOW + 4 * STEP
+    client, answer = _signs_in_with(app, user, code_for(secret, NOW + 4 * STEP))
+    assert answer.status_code == 303 and _signed_in(client)
+
+
+def test_a_new_key_is_printed_and_resealing_leaves_a_secret_no_key_opens_as_it_is(app, world):
+    printed = app.test_cli_runner().invoke(args=["totp-key", "new"])
+    newest = printed.output.strip()
+    assert printed.exit_code == 0 and cipher(newest)
+    user = world.a.owner
+    set_up(app.test_client(user=user), NOW)
+    token, _ = _stored(user.id)
+
+    app.config["TOTP_ENCRYPTION_KEY"] = newest  # the key that sealed it is gone
+    resealed = app.test_cli_runner().invoke(args=["totp-key", "reseal"])
+    assert resealed.exit_code == 1
+    assert "1 secret opened with no key in TOTP_ENCRYPTION_KEY" in resealed.stderr
+    assert _stored(user.id)[0] == token
 
 
 @pytest.mark.parametrize("key", ["another", "none"])
