@@ -265,7 +265,8 @@ class ProductionConfig(Config):
             # Every local account may set up an authenticator app, so its secret is sealed in every deployment.
             raise RuntimeError(
                 "TOTP_ENCRYPTION_KEY must be set in production: the key that seals second-factor secrets in the "
-                "database (make one with `flask --app wsgi totp-key new`)"
+                "database, a Fernet key (python3 -c 'import base64, os; "
+                "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
             )
         super().__init__(instance_dir)
 

@@ -29,6 +29,7 @@ def _replace_columns(new_type: sa.types.TypeEngine, convert) -> None:
     users = sa.table("users", sa.column("id", sa.Integer), *(sa.column(name, sa.Text) for name in SEALED_COLUMNS))
     holding = sa.or_(*(users.c[name].is_not(None) for name in SEALED_COLUMNS))
     rows = bind.execute(sa.select(users).where(holding).order_by(users.c.id)).all()
+    # Every value converted before anything changes: a secret that cannot be converted stops the migration here.
     converted = {
         row.id: {
             f"{name}_new": None if row._mapping[name] is None else convert(row._mapping[name])
@@ -38,9 +39,16 @@ def _replace_columns(new_type: sa.types.TypeEngine, convert) -> None:
     }
     for name in SEALED_COLUMNS:
         op.add_column("users", sa.Column(f"{name}_new", new_type, nullable=True))
-    new_columns = sa.table("users", sa.column("id", sa.Integer), *(sa.column(f"{name}_new") for name in SEALED_COLUMNS))
+    both = sa.table(
+        "users",
+        sa.column("id", sa.Integer),
+        *(sa.column(f"{name}{suffix}") for name in SEALED_COLUMNS for suffix in ("", "_new")),
+    )
     for user_id, values in converted.items():
-        bind.execute(new_columns.update().where(new_columns.c.id == user_id).values(values))
+        # The old value emptied in the same row version: PostgreSQL's DROP COLUMN leaves a dropped column's data in
+        # the live rows, and it must not be the secret in clear.
+        emptied = {name: None for name in SEALED_COLUMNS}
+        bind.execute(both.update().where(both.c.id == user_id).values({**values, **emptied}))
     for name in SEALED_COLUMNS:
         # In place on both engines (SQLite 3.35+ for DROP COLUMN, 3.25+ for RENAME COLUMN): no rebuild of users.
         op.drop_column("users", name)
