@@ -207,6 +207,10 @@ class Config:
                 raise RuntimeError(f"{name} must read like '5 per 15 minutes', not {getattr(self, name)!r}") from error
         if self.TRUSTED_PROXIES < 0:
             raise RuntimeError("TRUSTED_PROXIES must be 0 or more")
+        try:
+            cipher(self.TOTP_ENCRYPTION_KEY)
+        except ValueError as error:
+            raise RuntimeError(str(error)) from None
         if self.JOB_QUEUE not in ("", "database", "in-process"):
             raise RuntimeError(f"JOB_QUEUE must be database or in-process, not {self.JOB_QUEUE!r}")
         if self.JOB_QUEUE == "database" and not self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
@@ -218,10 +222,6 @@ class Config:
                 parse_url(self.EXPORT_STORE_URL)
             except ValueError as error:
                 raise RuntimeError(str(error)) from error
-        try:
-            cipher(self.TOTP_ENCRYPTION_KEY)
-        except ValueError as error:
-            raise RuntimeError(str(error)) from None
         if self.REPORT_TEMPLATE_DOCX and not Path(self.REPORT_TEMPLATE_DOCX).is_file():
             raise RuntimeError(f"REPORT_TEMPLATE_DOCX names {self.REPORT_TEMPLATE_DOCX}, which is not a file")
         self.check_sign_in()
