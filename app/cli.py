@@ -16,6 +16,7 @@ from app.extensions import db
 
 def register_cli(app: Flask) -> None:
     """Every command, imported by name: an import error stops start-up rather than hiding a command."""
+    from app.auth import cli as auth_cli
     from app.imports import cli as imports_cli
     from app.proposals import cli as proposals_cli
     from app.reports import cli as reports_cli
@@ -25,7 +26,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(set_password)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
-    for feature in (imports_cli, reports_cli, proposals_cli):
+    for feature in (imports_cli, reports_cli, proposals_cli, auth_cli):
         feature.register(app)
 
 

@@ -3,6 +3,7 @@
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from sqlalchemy.engine import make_url
 from app.domain.errors import DomainError
 from app.domain.sessions import SessionLimits
 from app.exports.stores import parse_url
+from app.models.sealed import cipher, new_key
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 OWNER_ONLY = 0o600
@@ -55,10 +57,10 @@ def create_owner_only(path: Path, text: str = "") -> bool:
         os.unlink(temporary)
 
 
-def _embedded_secret_key(instance_dir: Path) -> str:
-    """Return the key kept in ``instance/secret_key``, creating it on first use (embedded default only)."""
-    path = _instance(instance_dir) / "secret_key"
-    create_owner_only(path, secrets.token_hex(32))
+def _embedded_key(instance_dir: Path, name: str, make: Callable[[], str]) -> str:
+    """Return the key kept in ``instance/<name>``, creating it on first use (embedded default only)."""
+    path = _instance(instance_dir) / name
+    create_owner_only(path, make())
     return path.read_text().strip()
 
 
@@ -173,16 +175,24 @@ class Config:
         migration_url = os.environ.get("MIGRATION_DATABASE_URL")
         self.MIGRATION_DATABASE_URI = _with_driver(migration_url) if migration_url else None
         self.DATABASE_APP_ROLE = app_role(self.SQLALCHEMY_DATABASE_URI, self.MIGRATION_DATABASE_URI)
-        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._local_secret_key(instance_dir)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._local_key(
+            instance_dir, "SECRET_KEY", "every server signs with it", lambda: secrets.token_hex(32)
+        )
+        # Keys that seal second-factor secrets in the database, newest first, comma-separated: each opens, the
+        # first seals (app/models/sealed.py). Kept out of the database, so a copy of it makes no one's codes.
+        self.TOTP_ENCRYPTION_KEY = os.environ.get("TOTP_ENCRYPTION_KEY") or self._local_key(
+            instance_dir, "TOTP_ENCRYPTION_KEY", "every server opens second factors with it", new_key
+        )
         self.MAX_CONTENT_LENGTH = self.EVIDENCE_MAX_BYTES * 5 + 1024 * 1024
         self.check()
 
-    def _local_secret_key(self, instance_dir: Path) -> str:
-        """The key kept in the instance folder: for the embedded database only. Servers sharing a PostgreSQL
-        database must share the key too (every one checks the others' session cookies), so it is set for all."""
+    def _local_key(self, instance_dir: Path, setting: str, why: str, make: Callable[[], str]) -> str:
+        """The key kept in the instance folder (``instance/secret_key``, ``instance/totp_encryption_key``): for the
+        embedded database only. Servers sharing a PostgreSQL database must share the key too (every one checks the
+        others' session cookies and opens the second factors they sealed), so it is set for all."""
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
-            raise RuntimeError("SECRET_KEY must be set when the database is PostgreSQL: every server signs with it")
-        return _embedded_secret_key(instance_dir)
+            raise RuntimeError(f"{setting} must be set when the database is PostgreSQL: {why}")
+        return _embedded_key(instance_dir, setting.lower(), make)
 
     @property
     def PERMANENT_SESSION_LIFETIME(self) -> timedelta:  # upper case: Flask reads only upper-case names
@@ -202,6 +212,10 @@ class Config:
                 raise RuntimeError(f"{name} must read like '5 per 15 minutes', not {getattr(self, name)!r}") from error
         if self.TRUSTED_PROXIES < 0:
             raise RuntimeError("TRUSTED_PROXIES must be 0 or more")
+        try:
+            cipher(self.TOTP_ENCRYPTION_KEY)
+        except ValueError as error:
+            raise RuntimeError(str(error)) from None
         if self.JOB_QUEUE not in ("", "database", "in-process"):
             raise RuntimeError(f"JOB_QUEUE must be database or in-process, not {self.JOB_QUEUE!r}")
         if self.JOB_QUEUE == "database" and not self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
@@ -244,7 +258,7 @@ class Config:
 
 
 class ProductionConfig(Config):
-    """PostgreSQL behind a load balancer: a real SECRET_KEY and DATABASE_URL are required."""
+    """PostgreSQL behind a load balancer: a real SECRET_KEY, TOTP_ENCRYPTION_KEY and DATABASE_URL are required."""
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
@@ -257,6 +271,13 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production")
+        if not os.environ.get("TOTP_ENCRYPTION_KEY", "").strip():
+            # Every local account may set up an authenticator app, so its secret is sealed in every deployment.
+            raise RuntimeError(
+                "TOTP_ENCRYPTION_KEY must be set in production: the key that seals second-factor secrets in the "
+                "database, a Fernet key (python3 -c 'import base64, os; "
+                "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
+            )
         super().__init__(instance_dir)
 
 
@@ -276,6 +297,7 @@ class TestConfig(Config):
         self.MIGRATION_DATABASE_URI = migration_database_uri
         self.DATABASE_APP_ROLE = app_role(database_uri, migration_database_uri)
         self.SECRET_KEY = "test-" + secrets.token_hex(16)
+        self.TOTP_ENCRYPTION_KEY = new_key()
         self.MAX_CONTENT_LENGTH = self.EVIDENCE_MAX_BYTES * 5 + 1024 * 1024
         self.INSTANCE_DIR = str(instance_dir)
 

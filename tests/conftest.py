@@ -104,6 +104,23 @@ def database_template(tmp_path_factory):
         yield fresh
 
 
+@pytest.fixture
+def empty_database(tmp_path):
+    """The URL of a new database with nothing in it, on the engine under test (dropped afterwards)."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    admin_url = sa.engine.make_url(_to_psycopg(POSTGRES_URL))
+    name = f"highlight_empty_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield admin_url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _migrate(url: str, instance_dir: Path) -> None:
     app = create_app(TestConfig(url, instance_dir))
     with app.app_context():

@@ -6,6 +6,15 @@ import pytest
 from sqlalchemy import create_engine
 
 from app.config import Config, ProductionConfig, create_owner_only, write_owner_only
+from app.models.sealed import cipher, new_key
+
+TOTP_KEY = new_key()
+
+
+@pytest.fixture(autouse=True)
+def totp_key(monkeypatch):
+    """A key that seals second factors, as every server with a shared database has; tests about it remove it."""
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", TOTP_KEY)
 
 
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, tmp_path):
@@ -16,6 +25,29 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, tmp_
     monkeypatch.setenv("SECRET_KEY", "short")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig(tmp_path)
+
+
+def test_production_refuses_to_start_without_a_key_for_second_factors(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/highlight")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("TOTP_ENCRYPTION_KEY")
+    with pytest.raises(RuntimeError, match="TOTP_ENCRYPTION_KEY must be set in production"):
+        ProductionConfig(tmp_path)
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", " ")
+    with pytest.raises(RuntimeError, match="TOTP_ENCRYPTION_KEY must be set in production"):
+        ProductionConfig(tmp_path)
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", f"{new_key()},{TOTP_KEY}")
+    assert ProductionConfig(tmp_path).TOTP_ENCRYPTION_KEY.endswith(TOTP_KEY)
+
+
+def test_a_key_for_second_factors_that_is_not_a_fernet_key_stops_start_up_naming_it_not_showing_it(
+    monkeypatch, tmp_path
+):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", f"{TOTP_KEY},not-a-key")
+    with pytest.raises(RuntimeError, match="TOTP_ENCRYPTION_KEY: key 2 of 2 is not a Fernet key") as refused:
+        Config(tmp_path)
+    assert "not-a-key" not in str(refused.value)
 
 
 def test_production_uses_secure_cookies_and_psycopg(monkeypatch, tmp_path):
@@ -35,6 +67,15 @@ def test_embedded_default_keeps_one_generated_key_in_the_instance_folder(monkeyp
     assert first.SECRET_KEY == second.SECRET_KEY
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     assert f"sqlite:///{tmp_path / 'highlight.db'}" == first.SQLALCHEMY_DATABASE_URI
+
+
+def test_embedded_default_keeps_one_generated_key_for_second_factors_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("TOTP_ENCRYPTION_KEY")
+    first, second = Config(tmp_path), Config(tmp_path)
+    assert first.TOTP_ENCRYPTION_KEY == second.TOTP_ENCRYPTION_KEY != first.SECRET_KEY
+    assert cipher(first.TOTP_ENCRYPTION_KEY)  # a Fernet key
+    assert (tmp_path / "totp_encryption_key").stat().st_mode & 0o077 == 0
 
 
 def test_sqlite_connections_use_wal_and_a_busy_timeout(tmp_path):
@@ -169,6 +210,11 @@ def test_a_shared_database_needs_a_secret_key_set_for_every_server(monkeypatch, 
     assert not (tmp_path / "secret_key").exists()
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
     assert Config(tmp_path).SECRET_KEY == "k" * 40
+    # Every server opens the second factors the others sealed: the key is set, never made on one disk.
+    monkeypatch.delenv("TOTP_ENCRYPTION_KEY")
+    with pytest.raises(RuntimeError, match="TOTP_ENCRYPTION_KEY must be set when the database is PostgreSQL"):
+        Config(tmp_path)
+    assert not (tmp_path / "totp_encryption_key").exists()
 
 
 def test_the_job_queue_setting_is_checked(monkeypatch, tmp_path):

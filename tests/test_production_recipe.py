@@ -58,6 +58,9 @@ def test_compose_runs_postgresql_two_app_servers_one_worker_and_a_proxy(compose)
     # Every server signs sessions with the same key and trusts exactly the one proxy.
     settings = [services[name]["environment"] for name in (*APP_SERVICES, "worker")]
     assert all(s["SECRET_KEY"] == settings[0]["SECRET_KEY"] and s["TRUSTED_PROXIES"] == "1" for s in settings)
+    # Every server, the worker and the migration (which seals the secrets already there) share the second factors' key.
+    sealing = {services[name]["environment"]["TOTP_ENCRYPTION_KEY"] for name in (*APP_SERVICES, "worker", "migrate")}
+    assert len(sealing) == 1 and "TOTP_ENCRYPTION_KEY:?" in sealing.pop()
 
 
 def test_every_mounted_file_exists_and_the_proxy_spreads_over_both_app_servers(compose):

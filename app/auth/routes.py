@@ -31,7 +31,15 @@ def _check_code(form, user, template: str):
         flow.log("second_factor.failed", user, reason="too many tries")
         db.session.commit()
         return None, _too_many(form, "code", refused, template)
-    used = second_factor.verify(db.session, user, form.code.data)
+    try:
+        used = second_factor.verify(db.session, user, form.code.data)
+    except second_factor.SecretUnreadable as error:
+        # The key is wrong or missing on this server: refused, and said so to the person, the log and the admin.
+        current_app.logger.error("A second-factor secret does not open with TOTP_ENCRYPTION_KEY (user %s)", user.id)
+        flow.log("second_factor.unreadable", user, reason="the secret does not open with TOTP_ENCRYPTION_KEY")
+        db.session.commit()
+        form.code.errors = [error.message]
+        return None, (render_template(template, form=form), 401)
     if used is None:
         flow.log("second_factor.failed", user, reason="code not right")
         db.session.commit()

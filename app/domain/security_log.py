@@ -6,6 +6,8 @@ SECURITY_EVENTS: dict[str, str] = {
     "sign_in.failed": "Sign-in failed",
     "sign_out": "Signed out",
     "second_factor.failed": "Second factor wrong",
+    "second_factor.unreadable": "Second factor could not be checked: its secret does not open with the key",
+    "second_factor.resealed": "Second factors sealed again under the newest key",
     "second_factor.confirmed": "Second factor entered again for an action",
     "second_factor.set_up": "Second factor set up",
     "second_factor.recovery_code_used": "Recovery code used",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.domain.permissions import Permission, Role, can, can_anywhere
 from app.extensions import db
 from app.models._base import UTCDateTime, utcnow
+from app.models.sealed import SealedSecret, Unreadable
 
 if TYPE_CHECKING:
     from app.models.plan import Workstream
@@ -48,9 +49,10 @@ class User(UserMixin, db.Model):
     oidc_issuer: Mapped[str | None] = mapped_column(String(300))
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
     # The second factor (TOTP, RFC 6238): the secret in use, one being set up (until its first code is entered),
-    # the time step of the last code accepted (a code is never accepted twice), and when it was set up.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
-    totp_new_secret: Mapped[str | None] = mapped_column(String(64))
+    # the time step of the last code accepted (a code is never accepted twice), and when it was set up. Both
+    # secrets are sealed with TOTP_ENCRYPTION_KEY (app/models/sealed.py); one no key opens reads as Unreadable.
+    totp_secret: Mapped[str | Unreadable | None] = mapped_column(SealedSecret)
+    totp_new_secret: Mapped[str | Unreadable | None] = mapped_column(SealedSecret)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     totp_set_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -5,6 +5,9 @@ A code is accepted for the current 30-second step or one either side (clock drif
 than the last accepted one: a code seen over someone's shoulder, or replayed, does not work a second time. The
 step is recorded by a conditional UPDATE, so two requests racing with one code cannot both pass. Recovery codes
 are hashed with argon2id like passwords and used up by a conditional UPDATE too.
+
+The secrets are sealed in the database (app/models/sealed.py). One that no configured key opens is Unreadable: its
+codes are never accepted (SecretUnreadable says why), recovery codes still work, and an admin's reset removes it.
 """
 
 import hmac
@@ -30,6 +33,7 @@ from app.domain.accounts import (
 from app.domain.errors import DomainError
 from app.models import HeldForm, RecoveryCode, RememberedDevice, User
 from app.models._base import utcnow
+from app.models.sealed import Unreadable
 from app.services import audit, users
 from app.services.dml import rows_changed
 
@@ -38,11 +42,29 @@ APP_NAME = "Highlight"
 _DRIFT_STEPS = 1
 
 
+class SecretUnreadable(DomainError):
+    """The account's authenticator secret does not open with this server's TOTP_ENCRYPTION_KEY: no code can be
+    checked until the key is put right or an admin removes the second factor."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Codes from your authenticator app cannot be checked at the moment. Contact an administrator, who can "
+            "remove your second factor so that you can set it up again. A recovery code still works",
+            field="code",
+        )
+
+
+def _readable(secret: str | Unreadable | None) -> str | None:
+    return secret if isinstance(secret, str) else None
+
+
 def begin_set_up(user: User) -> str:
-    """The secret being set up for ``user`` (made once, kept until its first code is entered)."""
-    if not user.totp_new_secret:
-        user.totp_new_secret = pyotp.random_base32()
-    return user.totp_new_secret
+    """The secret being set up for ``user`` (made once, kept until its first code is entered; made again if the one
+    kept does not open with this server's key)."""
+    secret = _readable(user.totp_new_secret)
+    if secret is None:
+        secret = user.totp_new_secret = pyotp.random_base32()
+    return secret
 
 
 def provisioning_uri(user: User, secret: str, issuer: str = APP_NAME) -> str:
@@ -72,7 +94,7 @@ def confirm_set_up(session: Session, user: User, code: str) -> list[str]:
 
     Raises DomainError(field="code") for a wrong code.
     """
-    step = _step(user.totp_new_secret, code, clock())
+    step = _step(_readable(user.totp_new_secret), code, clock())
     if step is None:
         raise DomainError("Enter the 6-digit code your authenticator app shows now", field="code")
     replacing = user.totp_secret is not None
@@ -106,10 +128,12 @@ def recovery_codes_left(session: Session, user: User) -> int:
 
 def verify(session: Session, user: User, text: str) -> str | None:
     """Check a code from the authenticator app or a recovery code: "totp" or "recovery_code" when it is right
-    (and now used), None otherwise."""
+    (and now used), None otherwise. Raises SecretUnreadable for an app's code when the secret does not open."""
     if user.totp_secret is None:
         return None
     if looks_like_totp(text):
+        if isinstance(user.totp_secret, Unreadable):
+            raise SecretUnreadable()
         step = _step(user.totp_secret, text, clock())
         if step is None:
             return None

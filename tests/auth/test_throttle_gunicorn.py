@@ -64,6 +64,7 @@ def served(app, tmp_path):
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": "k" * 40,
+        "TOTP_ENCRYPTION_KEY": app.config["TOTP_ENCRYPTION_KEY"],
         "HIGHLIGHT_INSTANCE": str(tmp_path / "instance"),
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",

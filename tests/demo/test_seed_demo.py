@@ -196,7 +196,7 @@ def test_a_common_demo_password_is_refused_as_every_password_is(app):
 def _seed_demo_in_a_process(tmp_path, timeout: int, **settings: str) -> subprocess.CompletedProcess:
     """``flask seed-demo`` as ``make run`` runs it: a process of its own, with the default database and job queue in
     ``tmp_path`` and only ``settings`` set of the ones that would change them."""
-    chosen = ("DATABASE_URL", "SECRET_KEY", "HIGHLIGHT_ENV", "JOB_QUEUE", "DEMO_PASSWORD")
+    chosen = ("DATABASE_URL", "SECRET_KEY", "TOTP_ENCRYPTION_KEY", "HIGHLIGHT_ENV", "JOB_QUEUE", "DEMO_PASSWORD")
     env = {key: value for key, value in os.environ.items() if key not in chosen}
     env.update({"HIGHLIGHT_INSTANCE": str(tmp_path), **settings})
     return subprocess.run(  # noqa: S603 (a fixed command line)

@@ -148,6 +148,7 @@ def service(app, tmp_path):
         "HIGHLIGHT_ENV": "production",
         "DATABASE_URL": database,
         "SECRET_KEY": secrets.token_hex(32),
+        "TOTP_ENCRYPTION_KEY": app.config["TOTP_ENCRYPTION_KEY"],
         "METRICS_TOKEN": METRICS_TOKEN,
         "LOG_FORMAT": "json",
         "SIGN_IN_ACCOUNT_LIMIT": f"{ACCOUNT_LIMIT} per 15 minutes",

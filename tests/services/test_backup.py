@@ -1,8 +1,6 @@
 """`flask backup FILE` and `flask restore FILE` on the configured engine (SQLite, or PostgreSQL when TEST_DATABASE_URL
 is set): a restore into an empty database has every row and every signed report exactly as signed."""
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -14,7 +12,7 @@ from app.services import reports
 from app.services.backup import row_counts
 from app.services.demo import load_demo
 from app.services.report_model import sha256_of
-from tests.conftest import POSTGRES_URL, _to_psycopg, make_test_app
+from tests.conftest import make_test_app
 from tests.factories import PASSWORD, _password_hash
 
 
@@ -28,23 +26,6 @@ def signed_report(app, monkeypatch) -> Report:
     reports.sign_off_report(db.session, people[data.SPONSOR], report, snapshot.id)
     db.session.commit()
     return report
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """The URL of a new database with nothing in it, on the engine under test."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    admin_url = sa.engine.make_url(_to_psycopg(POSTGRES_URL))
-    name = f"highlight_restore_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _signed_snapshots() -> dict[int, str]:
