@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 from bench.client import _CSRF, HOST, USER_AGENT, Answer, Post, Session, _session_cookie, fetch, post_each, sign_in
 from bench.seed import DATA_DIR, Manifest, Spec, default_database_url, seed_database
@@ -372,6 +373,7 @@ class Bench:
             "HIGHLIGHT_ENV": "production",
             "DATABASE_URL": self.manifest.database_url,
             "SECRET_KEY": secrets.token_hex(32),
+            "TOTP_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "HIGHLIGHT_INSTANCE": str(DATA_DIR / "instance"),
             "HIGHLIGHT_COUNT_SQL": "1",
             "SIGN_IN_ADDRESS_LIMIT": "100000 per minute",
