@@ -3,6 +3,7 @@
 import hmac
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from flask import abort, current_app, make_response, request
 from flask_login import current_user
@@ -80,28 +81,28 @@ def require(permission: Permission, workstream_id: int) -> None:
         abort(403)
 
 
+_T = TypeVar("_T")
+
+
+def _found(found: _T | None, need: Permission, workstream_id: Callable[[_T], int]) -> _T:
+    """What a loader read: 404 if nothing, then 403 unless the user holds ``need`` in its workstream."""
+    if found is None:
+        abort(404)
+    require(need, workstream_id(found))
+    return found
+
+
 def get_workstream_or_404(workstream_id: int, need: Permission) -> Workstream:
     workstream = db.session.get(Workstream, workstream_id, options=[joinedload(Workstream.programme)])
-    if workstream is None:
-        abort(404)
-    require(need, workstream.id)
-    return workstream
+    return _found(workstream, need, lambda w: w.id)
 
 
 def get_milestone_or_404(milestone_id: int, need: Permission) -> Milestone:
-    milestone = db.session.get(Milestone, milestone_id)
-    if milestone is None:
-        abort(404)
-    require(need, milestone.workstream_id)
-    return milestone
+    return _found(db.session.get(Milestone, milestone_id), need, lambda m: m.workstream_id)
 
 
 def get_section_or_404(section_id: int, need: Permission) -> Section:
-    section = db.session.get(Section, section_id)
-    if section is None:
-        abort(404)
-    require(need, section.workstream_id)
-    return section
+    return _found(db.session.get(Section, section_id), need, lambda s: s.workstream_id)
 
 
 def get_decision_or_404(decision_id: int, report: Report) -> BoardDecision:
@@ -115,18 +116,11 @@ def get_decision_or_404(decision_id: int, report: Report) -> BoardDecision:
 
 def get_proposal_or_404(proposal_id: int, need: Permission) -> Proposal:
     proposal = proposal_service.load_with_people(db.session, proposal_id)
-    if proposal is None:
-        abort(404)
-    require(need, proposal.milestone.workstream_id)
-    return proposal
+    return _found(proposal, need, lambda p: p.milestone.workstream_id)
 
 
 def get_risk_or_404(risk_id: int, need: Permission) -> Risk:
-    risk = risk_service.load_risk(db.session, risk_id)
-    if risk is None:
-        abort(404)
-    require(need, risk.workstream_id)
-    return risk
+    return _found(risk_service.load_risk(db.session, risk_id), need, lambda r: r.workstream_id)
 
 
 def get_report_or_404(report_id: int, need: Permission | None = None) -> Report:
