@@ -106,10 +106,14 @@ def previous_rag_query(
     return previous_signed(workstream_id, before, lambda report, _: report.reported_rag).scalar_subquery()
 
 
+# Built once, like the statements below: composing the rule's aliases and joins cost more than running it.
+_PREVIOUS_RAG = select(previous_rag_query(bindparam("workstream_id"), bindparam("before")))
+
+
 def previous_rag_for(session: Session, workstream_id: int, before: date) -> str | None:
     """The reported RAG of the workstream's previous paper for a meeting on ``before`` (``previous_signed``), or
     None. A signed-off report always states its reported RAG, and never changes."""
-    return session.scalar(select(previous_rag_query(workstream_id, before)))
+    return session.scalar(_PREVIOUS_RAG, {"workstream_id": workstream_id, "before": before})
 
 
 @dataclass(frozen=True)
