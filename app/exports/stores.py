@@ -96,7 +96,6 @@ class ObjectStore:
         import boto3
         from botocore.config import Config
 
-        self.url = url
         self.bucket, self.prefix = parse_url(url)
         self.settings = (url, endpoint, connect_timeout, read_timeout, attempts)
         config = Config(
