@@ -65,6 +65,19 @@ def _second_signed_off(demo):  # noqa: F811
     return report
 
 
+def _signed_off_and_counted(demo, login_as, monkeypatch):  # noqa: F811
+    """The report signed off, its PDF drawings and Word writings counted from now on, and a viewer to fetch them."""
+    report = _signed_off(demo, login_as)
+    draws = _counted(monkeypatch, "app.exports.pdf.draw")
+    writes = _counted(monkeypatch, "app.exports.docx.render_docx")
+    return report, draws, writes, login_as(demo.viewer)
+
+
+def _both_signed_off(demo, login_as):  # noqa: F811
+    """Both workstreams' reports for the meeting signed off, and the admin who reads them (and their pack)."""
+    return _signed_off(demo, login_as), _second_signed_off(demo), login_as(demo.admin)
+
+
 def _kept(extension: str) -> list:
     folder = cache.folder()
     return sorted(folder.glob(f"*.{extension}")) if folder.exists() else []
@@ -79,10 +92,7 @@ def _pages(data: bytes) -> int:
 
 
 def test_a_signed_off_reports_pdf_and_word_are_made_once_then_served_as_kept(demo, login_as, monkeypatch):  # noqa: F811
-    report = _signed_off(demo, login_as)
-    draws = _counted(monkeypatch, "app.exports.pdf.draw")
-    writes = _counted(monkeypatch, "app.exports.docx.render_docx")
-    viewer = login_as(demo.viewer)
+    report, draws, writes, viewer = _signed_off_and_counted(demo, login_as, monkeypatch)
 
     def download() -> dict[str, bytes]:
         urls = {kind: url_for(f"reports.download_{kind}", report_id=report.id) for kind in ("pdf", "docx")}
@@ -119,9 +129,7 @@ def test_a_report_that_is_not_signed_off_is_made_every_time_and_never_kept(demo,
 
 
 def test_each_signed_off_report_has_its_own_file(demo, login_as):  # noqa: F811
-    business = _signed_off(demo, login_as)
-    youth_justice = _second_signed_off(demo)
-    admin = login_as(demo.admin)
+    business, youth_justice, admin = _both_signed_off(demo, login_as)
     first = _pdf_text(admin.get(url_for("reports.download_pdf", report_id=business.id)).get_data())
     second = _pdf_text(admin.get(url_for("reports.download_pdf", report_id=youth_justice.id)).get_data())
     assert len(_kept("pdf")) == 2
@@ -161,9 +169,7 @@ def test_a_damaged_or_missing_copy_is_restored_from_its_record(demo, login_as, m
 def test_a_kept_pdf_swapped_for_another_is_never_served(demo, login_as, caplog, disguise):  # noqa: F811
     """Another whole, valid paper put in its place (another report's kept PDF, even one that starts with a correct
     sha256 line of its own, as kept files once did): the right paper is served, and the swap is logged."""
-    business = _signed_off(demo, login_as)
-    youth_justice = _second_signed_off(demo)
-    admin = login_as(demo.admin)
+    business, youth_justice, admin = _both_signed_off(demo, login_as)
     right = admin.get(url_for("reports.download_pdf", report_id=business.id)).get_data()
     other = admin.get(url_for("reports.download_pdf", report_id=youth_justice.id)).get_data()
     path = next(p for p in _kept("pdf") if finished(p.read_bytes()) == right)
@@ -249,9 +255,7 @@ def test_the_board_pack_joins_the_kept_reports_behind_its_cover(
     monkeypatch,
     fetch_board_pack,
 ):
-    business = _signed_off(demo, login_as)
-    youth_justice = _second_signed_off(demo)
-    admin = login_as(demo.admin)
+    business, youth_justice, admin = _both_signed_off(demo, login_as)
     url = url_for("reports.board_pack_pdf", meeting_id=demo.meeting.id)
     pack = fetch_board_pack(admin, demo.meeting.id).get_data()  # both reports drawn side by side, then kept
     assert len(_kept("pdf")) == 2

@@ -17,7 +17,13 @@ from app.extensions import db as _db
 from app.models import KeptExport, ReportSnapshot
 from app.services.report_model import build_for_report
 from tests.conftest import make_test_app
-from tests.exports.test_export_cache import _counted, _pdf_text, _second_signed_off, _signed_off
+from tests.exports.test_export_cache import (
+    _counted,
+    _pdf_text,
+    _second_signed_off,
+    _signed_off,
+    _signed_off_and_counted,
+)
 from tests.reports.conftest import demo  # noqa: F401  (the demo fixture)
 
 PREFIX = "highlight/exports"
@@ -80,10 +86,7 @@ def test_a_signed_off_reports_pdf_and_word_are_put_in_the_bucket_once_and_served
     monkeypatch,
     bucket,
 ):
-    report = _signed_off(demo, login_as)
-    draws = _counted(monkeypatch, "app.exports.pdf.draw")
-    writes = _counted(monkeypatch, "app.exports.docx.render_docx")
-    viewer = login_as(demo.viewer)
+    report, draws, writes, viewer = _signed_off_and_counted(demo, login_as, monkeypatch)
 
     first = {kind: _download(viewer, report, kind) for kind in ("pdf", "docx")}
     second = {kind: _download(viewer, report, kind) for kind in ("pdf", "docx")}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.exports.pdf_pages import finished
 from app.extensions import db as _db
 from app.models import KeptExport
-from tests.exports.test_export_cache import _counted, _pdf_text, _second_signed_off, _signed_off
+from tests.exports.test_export_cache import _both_signed_off, _counted, _pdf_text, _signed_off, _signed_off_and_counted
 from tests.exports.test_export_store import PREFIX, _download, _kept_pdf, _key, _objects, app  # noqa: F401
 from tests.reports.conftest import demo  # noqa: F401  (the demo fixture)
 
@@ -52,10 +52,7 @@ def test_word_and_pdf_are_served_while_the_store_is_down_and_kept_in_it_once_it_
     store_proxy,
     fault,
 ):
-    report = _signed_off(demo, login_as)
-    draws = _counted(monkeypatch, "app.exports.pdf.draw")
-    writes = _counted(monkeypatch, "app.exports.docx.render_docx")
-    viewer = login_as(demo.viewer)
+    report, draws, writes, viewer = _signed_off_and_counted(demo, login_as, monkeypatch)
     store_proxy.fault = fault
 
     with caplog.at_level(logging.WARNING):
@@ -162,9 +159,7 @@ def test_the_board_pack_is_drawn_while_the_store_is_down_asking_it_once(
     fetch_board_pack,
     fault,
 ):
-    business = _signed_off(demo, login_as)
-    youth_justice = _second_signed_off(demo)
-    admin = login_as(demo.admin)
+    business, youth_justice, admin = _both_signed_off(demo, login_as)
     store_proxy.fault = fault
 
     with caplog.at_level(logging.WARNING):
@@ -186,9 +181,7 @@ def test_the_board_pack_is_drawn_when_the_store_goes_down_after_keeping_its_pape
     store_proxy,
     fetch_board_pack,
 ):
-    business = _signed_off(demo, login_as)
-    youth_justice = _second_signed_off(demo)
-    admin = login_as(demo.admin)
+    business, youth_justice, admin = _both_signed_off(demo, login_as)
     for report in (business, youth_justice):
         _download(admin, report)
     assert len(_objects(bucket)) == 2
